@@ -1,0 +1,42 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import email_normalize
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    dunning_email = fields.Char(
+        string="Accounting Contact Email",
+        help="Email of the person who pays the invoices, often not the person who orders. "
+        "Follow-ups are sent to it; it is shared by all the contacts of the company.",
+    )
+
+    @api.model
+    def _commercial_fields(self):
+        """The accounting contact belongs to the commercial entity, like the VAT number."""
+        return [*super()._commercial_fields(), "dunning_email"]
+
+    @api.constrains("dunning_email")
+    def _check_dunning_email(self):
+        for partner in self:
+            if partner.dunning_email and not email_normalize(partner.dunning_email, strict=True):
+                raise ValidationError(
+                    self.env._(
+                        "%(email)s is not a valid email address for the accounting contact of %(partner)s.",
+                        email=partner.dunning_email,
+                        partner=partner.display_name,
+                    )
+                )
+
+    def _dunning_get_recipient_email(self):
+        """Follow-up recipient: the accounting contact email, else the invoice address's email.
+
+        Returns the normalized address, or False when the customer has no usable email.
+        """
+        self.ensure_one()
+        commercial = self.commercial_partner_id
+        if commercial.dunning_email:
+            return email_normalize(commercial.dunning_email)
+        invoice_address = self.browse(commercial.address_get(["invoice"])["invoice"])
+        return email_normalize(invoice_address.email or "") or False

@@ -1,0 +1,153 @@
+# Shared helpers of scripts/test.sh and scripts/demo.sh: finding Odoo, installing
+# the Python requirements and reaching (or starting) a PostgreSQL server.
+# Source it; do not run it.
+
+REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+MODULE=account_dunning
+PYTHON="${PYTHON:-python3}"
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { printf 'ERROR: %s\n' "$*" >&2; exit 2; }
+
+# --- Odoo -------------------------------------------------------------------
+
+# Sets ODOO_ADDONS: Odoo's own addons folders, comma-separated.
+require_odoo() {
+    local out
+    if ! out=$("$PYTHON" - 2>&1 <<'EOF'
+import os
+import odoo.release as r
+if r.version_info[0] != 18:
+    raise SystemExit("found Odoo %s, need 18.0" % r.version)
+root = os.path.dirname(os.path.dirname(os.path.abspath(r.__file__)))
+paths = [os.path.join(root, "odoo", "addons"), os.path.join(root, "addons")]
+print(",".join(p for p in paths if os.path.isdir(p)))
+EOF
+    ); then
+        die "Odoo 18.0 is not importable by '$PYTHON' ('$PYTHON -c \"import odoo\"' fails).
+Install Odoo 18.0 Community and make its 'odoo' package importable, e.g. by
+'pip install -e <odoo checkout>' or a .pth file in site-packages.
+Details: $(printf '%s' "$out" | tail -n 1)"
+    fi
+    ODOO_ADDONS=$(printf '%s' "$out" | tail -n 1)
+}
+
+# Installs requirements.txt when one of its requirements is not satisfied.
+ensure_requirements() {
+    if "$PYTHON" - "$REPO_DIR/requirements.txt" <<'EOF' 2>/dev/null
+import sys
+from importlib import metadata
+from packaging.requirements import Requirement
+for line in open(sys.argv[1]):
+    line = line.split("#")[0].strip()
+    if not line:
+        continue
+    req = Requirement(line)
+    if req.marker and not req.marker.evaluate():
+        continue
+    if not req.specifier.contains(metadata.version(req.name), prereleases=True):
+        raise SystemExit(1)
+EOF
+    then
+        return 0
+    fi
+    log "installing Python requirements (requirements.txt)"
+    "$PYTHON" -m pip install --quiet --disable-pip-version-check -r "$REPO_DIR/requirements.txt" \
+        || die "could not install requirements.txt"
+}
+
+# A folder that holds the module under its technical name, whatever the clone's name.
+# Sets MODULE_ADDONS.
+link_module() {
+    if [ "$(basename "$REPO_DIR")" = "$MODULE" ]; then
+        MODULE_ADDONS="$(dirname "$REPO_DIR")"
+    else
+        MODULE_ADDONS="$1/addons"
+        mkdir -p "$MODULE_ADDONS"
+        ln -sfn "$REPO_DIR" "$MODULE_ADDONS/$MODULE"
+    fi
+}
+
+# --- PostgreSQL -------------------------------------------------------------
+
+pg_bin() {
+    local name=$1 dir
+    if command -v "$name" >/dev/null 2>&1; then command -v "$name"; return; fi
+    for dir in /usr/lib/postgresql/*/bin; do
+        [ -x "$dir/$name" ] && { echo "$dir/$name"; return; }
+    done
+    die "PostgreSQL's '$name' was not found: install PostgreSQL server binaries"
+}
+
+# Runs a command as the owner of a private cluster (initdb refuses root).
+as_pg_owner() {
+    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# True when the server named by the PG* variables (or libpq's defaults) answers.
+pg_server_answers() {
+    "$PYTHON" - <<'EOF' 2>/dev/null
+import psycopg2
+psycopg2.connect(dbname="postgres", connect_timeout=3).close()
+EOF
+}
+
+# Starts a cluster in $1 (created when missing), listening on a Unix socket only.
+# Sets DB_ARGS for Odoo.
+pg_start_private() {
+    local dir=$1 role
+    role=$(id -un)
+    mkdir -p "$dir"
+    if [ ! -f "$dir/data/PG_VERSION" ]; then
+        [ "$(id -u)" = 0 ] && chown postgres: "$dir"
+        as_pg_owner "$(pg_bin initdb)" -D "$dir/data" -A trust -U postgres -E UTF8 \
+            --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+            || die "initdb failed, see $dir/initdb.log"
+    fi
+    as_pg_owner "$(pg_bin pg_ctl)" -D "$dir/data" status >/dev/null 2>&1 \
+    || as_pg_owner "$(pg_bin pg_ctl)" -D "$dir/data" -l "$dir/server.log" -w -t 60 start \
+        -o "-c listen_addresses='' -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+        >/dev/null || die "PostgreSQL did not start, see $dir/server.log"
+    "$(pg_bin psql)" -h "$dir" -U postgres -d postgres -qtA -c \
+        "DO \$\$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$role')
+         THEN CREATE ROLE \"$role\" LOGIN SUPERUSER; END IF; END\$\$;" >/dev/null \
+        || die "could not create the PostgreSQL role '$role'"
+    export PGHOST="$dir" PGUSER="$role" PGDATABASE=postgres
+    DB_ARGS=(--db_host="$dir" --db_user="$role")
+}
+
+pg_stop_private() {
+    local dir=$1
+    [ -f "$dir/data/postmaster.pid" ] || return 0
+    as_pg_owner "$(pg_bin pg_ctl)" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+}
+
+# Uses the server of the PG* variables when it answers; otherwise starts a
+# private cluster in $1. Sets DB_ARGS and PG_PRIVATE (1 when we started one).
+pg_ensure() {
+    local dir=$1
+    if pg_server_answers; then
+        PG_PRIVATE=0
+        DB_ARGS=()
+        [ -n "${PGHOST:-}" ] && DB_ARGS+=(--db_host="$PGHOST")
+        [ -n "${PGPORT:-}" ] && DB_ARGS+=(--db_port="$PGPORT")
+        [ -n "${PGUSER:-}" ] && DB_ARGS+=(--db_user="$PGUSER")
+        [ -n "${PGPASSWORD:-}" ] && DB_ARGS+=(--db_password="$PGPASSWORD")
+        log "using the PostgreSQL server that answers (${PGHOST:-default socket})"
+    else
+        PG_PRIVATE=1
+        log "no PostgreSQL server answers: using a private cluster in $dir"
+        pg_start_private "$dir"
+    fi
+}
+
+# Drops database $1 if it exists.
+pg_drop_db() {
+    "$PYTHON" - "$1" <<'EOF'
+import sys
+import psycopg2
+conn = psycopg2.connect(dbname="postgres")
+conn.autocommit = True
+conn.cursor().execute('DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % sys.argv[1].replace('"', ''))
+EOF
+}

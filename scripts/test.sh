@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Runs account_dunning's lint and tests on a fresh database of real Odoo 18.
+#
+#   bash scripts/test.sh                       # lint + all tests + uninstall check
+#   bash scripts/test.sh --tags /account_dunning:TestDunningEmail   # one class
+#   bash scripts/test.sh --no-lint --tags dunning_bench/account_dunning  # benchmark
+#   I18N_UPDATE=1 bash scripts/test.sh         # refresh i18n/*.pot and add new terms to fr.po
+#
+# PostgreSQL: the server of the PG* variables when it answers, otherwise a private
+# throwaway cluster (initdb + pg_ctl in a temporary folder, Unix socket only) that
+# is stopped and removed at the end, also on failure or interruption.
+# Closing line: "N passed, N failed". Exit status non-zero on any failure.
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+TAGS="/$MODULE"
+LINT=1
+UNINSTALL=1
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --tags) TAGS="$2"; UNINSTALL=0; shift 2 ;;
+        --no-lint) LINT=0; shift ;;
+        --no-uninstall) UNINSTALL=0; shift ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        *) die "unknown option $1 (see --help)" ;;
+    esac
+done
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/${MODULE}_test.XXXXXX")
+chmod 755 "$WORK"  # the private cluster runs as another user
+PG_PRIVATE=0
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    [ "$PG_PRIVATE" = 1 ] && pg_stop_private "$WORK/pg"
+    rm -rf "$WORK"
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+require_odoo
+ensure_requirements
+link_module "$WORK"
+FAILED=0
+
+if [ "$LINT" = 1 ]; then
+    log "lint: ruff"
+    (cd "$REPO_DIR" && "$PYTHON" -m ruff check . && "$PYTHON" -m ruff format --check .) || FAILED=1
+    log "lint: pylint-odoo (OCA mandatory checks)"
+    (cd "$MODULE_ADDONS" && "$PYTHON" -m pylint --rcfile="$REPO_DIR/.pylintrc" "$MODULE") || FAILED=1
+fi
+
+pg_ensure "$WORK/pg"
+DB="${MODULE}_test_$$"
+pg_drop_db "$DB"
+ODOO_ARGS=(-d "$DB" --addons-path="$ODOO_ADDONS,$MODULE_ADDONS" "${DB_ARGS[@]}"
+           --without-demo=all --max-cron-threads=0 --log-level=info)
+HTTP_PORT=$("$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+
+log "installing $MODULE with tests ($TAGS) on database $DB"
+"$PYTHON" -m odoo "${ODOO_ARGS[@]}" -i "$MODULE" --test-enable --test-tags "$TAGS" \
+    --http-port="$HTTP_PORT" --stop-after-init >"$WORK/test.log" 2>&1
+ODOO_RC=$?
+grep -E ' (WARNING|ERROR|CRITICAL) |FAIL:|Traceback' "$WORK/test.log" | head -n 200 >&2
+"$PYTHON" "$REPO_DIR/scripts/check_log.py" "$WORK/test.log" >"$WORK/result.txt"
+RESULT_RC=$?
+[ "$ODOO_RC" = 0 ] || { log "Odoo exited with status $ODOO_RC"; FAILED=1; }
+[ "$RESULT_RC" = 0 ] || FAILED=1
+[ -n "${KEEP_LOG:-}" ] && cp "$WORK/test.log" "$KEEP_LOG"
+
+if [ "$UNINSTALL" = 1 ] && [ "$RESULT_RC" = 0 ]; then
+    log "i18n: comparing i18n/ with the terms of the installed module"
+    "$PYTHON" "$REPO_DIR/scripts/odoo_task.py" export-pot "$WORK/exported.pot" -- "${ODOO_ARGS[@]}" \
+        >"$WORK/i18n.log" 2>&1 || { cat "$WORK/i18n.log" >&2; FAILED=1; }
+    "$PYTHON" "$REPO_DIR/scripts/check_i18n.py" "$WORK/exported.pot" ${I18N_UPDATE:+--fix} >&2 || FAILED=1
+    log "uninstall check"
+    "$PYTHON" "$REPO_DIR/scripts/odoo_task.py" uninstall -- "${ODOO_ARGS[@]}" >"$WORK/uninstall.log" 2>&1 \
+        || { tail -n 40 "$WORK/uninstall.log" >&2; FAILED=1; }
+    if grep -E ' (ERROR|CRITICAL) ' "$WORK/uninstall.log" >&2; then FAILED=1; fi
+fi
+
+pg_drop_db "$DB" >/dev/null 2>&1
+grep '^PROBLEM:' "$WORK/result.txt" >&2
+[ "$FAILED" = 0 ] || log "FAILED (see the messages above)"
+grep -v '^PROBLEM:' "$WORK/result.txt"
+exit "$FAILED"
