@@ -6,11 +6,35 @@ from odoo.tools import email_normalize
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    # Payment behaviour, per commercial partner and company (company-dependent jsonb columns).
+    dunning_segment = fields.Selection(
+        selection="_dunning_segment_selection",
+        string="Risk Segment",
+        company_dependent=True,
+        help="Payment-risk segment of the customer in the current company; it picks the follow-up scenario.",
+    )
+    dunning_tolerance_days = fields.Integer(
+        string="Personal Tolerance (days)",
+        company_dependent=True,
+        help="Days after the due date before a first reminder is due for this customer.",
+    )
+
     dunning_email = fields.Char(
         string="Accounting Contact Email",
         help="Email of the person who pays the invoices, often not the person who orders. "
         "Follow-ups are sent to it; it is shared by all the contacts of the company.",
     )
+
+    @api.model
+    def _dunning_segment_selection(self):
+        """Risk segments, from no history to the worst payers; extend by overriding."""
+        return [
+            ("new", self.env._("New")),
+            ("good", self.env._("Good payer")),
+            ("occasional", self.env._("Occasional late payer")),
+            ("risky", self.env._("Risky")),
+            ("bad", self.env._("Bad payer")),
+        ]
 
     @api.model
     def _commercial_fields(self):
