@@ -29,9 +29,11 @@ done
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/${MODULE}_test.XXXXXX")
 chmod 755 "$WORK"  # the private cluster runs as another user
 PG_PRIVATE=0
+CHILD=
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
+    [ -n "$CHILD" ] && kill "$CHILD" 2>/dev/null && wait "$CHILD" 2>/dev/null
     [ "$PG_PRIVATE" = 1 ] && pg_stop_private "$WORK/pg"
     rm -rf "$WORK"
     exit "$rc"
@@ -60,9 +62,13 @@ ODOO_ARGS=(-d "$DB" --addons-path="$ODOO_ADDONS,$MODULE_ADDONS" "${DB_ARGS[@]}"
 HTTP_PORT=$("$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 
 log "installing $MODULE with tests ($TAGS) on database $DB"
+# in the background, so that a signal reaches the trap at once and the trap stops Odoo
 "$PYTHON" -m odoo "${ODOO_ARGS[@]}" -i "$MODULE" --test-enable --test-tags "$TAGS" \
-    --http-port="$HTTP_PORT" --stop-after-init >"$WORK/test.log" 2>&1
+    --http-port="$HTTP_PORT" --stop-after-init >"$WORK/test.log" 2>&1 &
+CHILD=$!
+wait "$CHILD"
 ODOO_RC=$?
+CHILD=
 grep -E ' (WARNING|ERROR|CRITICAL) |FAIL:|Traceback' "$WORK/test.log" | head -n 200 >&2
 "$PYTHON" "$REPO_DIR/scripts/check_log.py" "$WORK/test.log" >"$WORK/result.txt"
 RESULT_RC=$?
