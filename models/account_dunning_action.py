@@ -24,9 +24,7 @@ class AccountDunningAction(models.Model):
     level_id = fields.Many2one(
         "account.dunning.level", string="Level", required=True, readonly=True, index=True, check_company=True
     )
-    scenario_id = fields.Many2one(
-        "account.dunning.scenario", string="Scenario", readonly=True, check_company=True
-    )
+    scenario_id = fields.Many2one("account.dunning.scenario", string="Scenario", readonly=True, check_company=True)
     channel_email = fields.Boolean(string="Email", readonly=True)
     channel_sms = fields.Boolean(string="SMS", readonly=True)
     channel_letter = fields.Boolean(string="Letter", readonly=True)
@@ -156,8 +154,7 @@ class AccountDunningAction(models.Model):
         self.ensure_one()
         lang = self.partner_id.lang or None
         return "; ".join(
-            "%s (%s) %s"
-            % (
+            "{} ({}) {}".format(
                 line["name"],
                 format_date(self.env, line["date_due"], lang_code=lang),
                 format_amount(self.env, line["amount"], line["currency"], lang_code=lang),

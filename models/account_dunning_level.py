@@ -70,9 +70,7 @@ class AccountDunningLevel(models.Model):
         for level in self:
             if level.interval_days < 0:
                 raise ValidationError(
-                    self.env._(
-                        "The interval of the follow-up level %(level)s cannot be negative.", level=level.name
-                    )
+                    self.env._("The interval of the follow-up level %(level)s cannot be negative.", level=level.name)
                 )
 
     @api.constrains("channel_email", "channel_sms", "channel_letter", "channel_phone")
@@ -94,7 +92,9 @@ class AccountDunningLevel(models.Model):
         for level in self:
             if level.channel_email and not level.mail_template_id:
                 raise ValidationError(
-                    self.env._("The follow-up level %(level)s sends emails: choose its email template.", level=level.name)
+                    self.env._(
+                        "The follow-up level %(level)s sends emails: choose its email template.", level=level.name
+                    )
                 )
             if level.channel_sms and not level.sms_template_id:
                 raise ValidationError(
@@ -110,7 +110,8 @@ class AccountDunningLevel(models.Model):
         """Within a scenario, each level triggers strictly later than the previous one."""
         for scenario in self.scenario_id:
             levels = scenario._get_ordered_levels()
-            for previous, level in zip(levels, levels[1:]):
+            for index in range(1, len(levels)):
+                previous, level = levels[index - 1], levels[index]
                 if level.trigger_days <= previous.trigger_days:
                     raise ValidationError(
                         self.env._(
@@ -127,6 +128,4 @@ class AccountDunningLevel(models.Model):
     def _get_channels(self):
         """Channels used by the level, as a list of codes."""
         self.ensure_one()
-        return [
-            channel for channel in ("email", "sms", "letter", "phone") if self[f"channel_{channel}"]
-        ]
+        return [channel for channel in ("email", "sms", "letter", "phone") if self[f"channel_{channel}"]]

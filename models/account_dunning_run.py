@@ -3,9 +3,10 @@ import threading
 from collections import defaultdict
 
 import psycopg2
+from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.tools import SQL, format_amount, split_every
+from odoo.tools import SQL, format_amount, format_date, split_every
 
 _logger = logging.getLogger(__name__)
 
@@ -26,8 +27,9 @@ class AccountDunningRun(models.AbstractModel):
     def _cron_run_followups(self):
         """Daily job: run the follow-ups of every company for today, committing batch per batch."""
         today = fields.Date.context_today(self)
-        for company in self.env["res.company"].search([]):
-            self.with_context(dunning_cron=True).run_followups(company, today)
+        # the job works for every company, whatever the companies of the cron's user
+        for company in self.env["res.company"].sudo().search([]):
+            self.sudo().with_context(dunning_cron=True).run_followups(company, today)
 
     @api.model
     def run_followups(self, company, date, preview=False):
@@ -36,7 +38,7 @@ class AccountDunningRun(models.AbstractModel):
         Returns a dict: ``followups`` (one dict per customer followed up: partner, scenario, level,
         channels, moves, amount, action) and ``skipped`` (one dict per customer left out: partner, reason).
         """
-        self = self.with_company(company).with_context(allowed_company_ids=company.ids)
+        self = self.with_company(company)
         company = self.env.company
         result = {"followups": [], "skipped": []}
         partner_ids = self._select_partner_ids(company, date)
@@ -236,9 +238,7 @@ class AccountDunningRun(models.AbstractModel):
             return dict(decision, reason="to_reconcile")
         previous = max(min(self._get_level_rank(move.dunning_level_id), len(levels) - 1) for move in followed)
         reached = max(reached_by_move.values())
-        broken_promise = any(
-            move.dunning_promise_date and not move._dunning_promise_is_kept() for move in followed
-        )
+        broken_promise = any(move.dunning_promise_date and not move._dunning_promise_is_kept() for move in followed)
         if broken_promise:
             target = min(previous + 1, len(levels) - 1)
         else:
@@ -281,9 +281,7 @@ class AccountDunningRun(models.AbstractModel):
     @api.model
     def _try_lock_partner(self, partner):
         """Lock a customer for this transaction; False when another run holds it."""
-        self.env.cr.execute(
-            SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", DUNNING_LOCK_NAMESPACE, partner.id)
-        )
+        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", DUNNING_LOCK_NAMESPACE, partner.id))
         return self.env.cr.fetchone()[0]
 
     @api.model
@@ -345,13 +343,11 @@ class AccountDunningRun(models.AbstractModel):
             try:
                 with self.env.cr.savepoint():
                     self._send_action(action)
-            except Exception as error:  # noqa: BLE001 - any failure of one customer must not stop the run
+            except Exception as error:
                 _logger.warning("Follow-up %s for %s failed: %s", action.name, action.partner_id.name, error)
                 self.env.invalidate_all()
                 action.write({"state": "failed", "failure_reason": str(error)})
-                action.message_post(
-                    body=self.env._("The follow-up could not be sent: %(reason)s", reason=str(error))
-                )
+                action.message_post(body=self.env._("The follow-up could not be sent: %(reason)s", reason=str(error)))
 
     @api.model
     def _send_action(self, action):
@@ -427,22 +423,26 @@ class AccountDunningRun(models.AbstractModel):
     @api.model
     def _get_call_brief(self, action):
         """Call brief for the collections responsible: level, invoices and totals."""
-        lines = "".join(
-            "<li>%s</li>"
-            % self.env._(
-                "%(invoice)s, due %(date)s: %(amount)s",
-                invoice=line["name"],
-                date=line["date_due"],
-                amount=format_amount(self.env, line["amount"], line["currency"]),
+        lines = Markup().join(
+            Markup("<li>{}</li>").format(
+                self.env._(
+                    "%(invoice)s, due %(date)s: %(amount)s",
+                    invoice=line["name"],
+                    date=format_date(self.env, line["date_due"]),
+                    amount=format_amount(self.env, line["amount"], line["currency"]),
+                )
             )
             for line in action._get_portal_lines()
         )
         totals = ", ".join(
             format_amount(self.env, amount, currency) for currency, amount in action._get_totals_by_currency()
         )
-        return "<p>%s</p><ul>%s</ul><p>%s</p>" % (
-            self.env._("Call %(customer)s about its overdue invoices (%(level)s).",
-                       customer=action.partner_id.name, level=action.level_id.name),
+        return Markup("<p>{}</p><ul>{}</ul><p>{}</p>").format(
+            self.env._(
+                "Call %(customer)s about its overdue invoices (%(level)s).",
+                customer=action.partner_id.name,
+                level=action.level_id.name,
+            ),
             lines,
             self.env._("Total due: %(totals)s", totals=totals),
         )
@@ -484,10 +484,7 @@ class AccountDunningRun(models.AbstractModel):
         moves.filtered(lambda move: move.dunning_promise_date and move.dunning_promise_date < action.date).write(
             {"dunning_promise_date": False, "dunning_promise_amount": 0.0, "dunning_promise_residual": 0.0}
         )
-        body = self.env._(
-            "Follow-up %(name)s sent: %(level)s.", name=action.name, level=action.level_id.name
-        )
+        body = self.env._("Follow-up %(name)s sent: %(level)s.", name=action.name, level=action.level_id.name)
         for move in moves:
             move.message_post(body=body)
         action.message_post(body=body)
-

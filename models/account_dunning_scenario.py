@@ -9,9 +9,7 @@ class AccountDunningScenario(models.Model):
     _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, index=True
-    )
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
     active = fields.Boolean(default=True)
     sequence = fields.Integer(default=10)
     segment_ids = fields.Many2many(

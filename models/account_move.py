@@ -49,9 +49,7 @@ class AccountMove(models.Model):
 
     def _compute_dunning_action_count(self):
         counts = dict(
-            self.env["account.dunning.action"]._read_group(
-                [("move_ids", "in", self.ids)], ["move_ids"], ["__count"]
-            )
+            self.env["account.dunning.action"]._read_group([("move_ids", "in", self.ids)], ["move_ids"], ["__count"])
         )
         for move in self:
             move.dunning_action_count = counts.get(move._origin, 0)
@@ -117,6 +115,4 @@ class AccountMove(models.Model):
                     "dunning_promise_residual": move.amount_residual,
                 }
             )
-            move.message_post(
-                body=self.env._("Promise to pay by %(date)s.", date=fields.Date.to_string(date))
-            )
+            move.message_post(body=self.env._("Promise to pay by %(date)s.", date=fields.Date.to_string(date)))

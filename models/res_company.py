@@ -26,7 +26,10 @@ class ResCompany(models.Model):
         """A new company starts with a copy of the default follow-up scenarios, one per risk segment."""
         defaults = self.env["account.dunning.scenario"]
         for segment in ("new", "good", "occasional", "risky", "bad"):
-            defaults |= self.env.ref(f"account_dunning.account_dunning_scenario_{segment}", raise_if_not_found=False) or defaults
+            defaults |= (
+                self.env.ref(f"account_dunning.account_dunning_scenario_{segment}", raise_if_not_found=False)
+                or defaults
+            )
         defaults = defaults.sudo().filtered("active")
         for company in self:
             for scenario in defaults.filtered(lambda scenario, company=company: scenario.company_id != company):

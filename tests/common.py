@@ -1,7 +1,6 @@
 from datetime import date
 
 from odoo import Command, fields
-
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 
@@ -38,6 +37,7 @@ class DunningRunCommon(AccountTestInvoicingCommon):
                     "move_type": "out_invoice",
                     "partner_id": partner.id,
                     "invoice_date": due,
+                    "invoice_date_due": due,
                     "date": due,
                     "currency_id": (currency or company.currency_id).id,
                     "invoice_line_ids": [

@@ -1,4 +1,7 @@
+from unittest.mock import patch
+
 from odoo import Command
+from odoo.addons.account.models.account_move import AccountMove
 from odoo.tests import tagged
 
 from .common import DunningRunCommon
@@ -109,7 +112,9 @@ class TestDunningExclusions(DunningRunCommon):
     def test_invoice_in_payment_is_not_overdue(self):
         paid = self._invoice(self.customer, 100, "2025-01-01")
         other = self._invoice(self.customer, 80, "2025-01-01")
-        self._pay(paid, 100, "2025-01-03")
+        # Community declares registered payments 'paid' at once; the accountant app's hook says 'in_payment'
+        with patch.object(AccountMove, "_get_invoice_in_payment_state", lambda move: "in_payment"):
+            self._pay(paid, 100, "2025-01-03")
         self.assertEqual(paid.payment_state, "in_payment")
         self._run("2025-01-05")
         self.assertEqual(self._actions().move_ids, other)

@@ -7,9 +7,7 @@ from .common import DunningRunCommon
 class TestDunningRunDecision(DunningRunCommon):
     def test_default_scenario_for_every_segment(self):
         scenarios = self.env["account.dunning.scenario"].search([("company_id", "=", self.company.id)])
-        self.assertEqual(
-            sorted(scenarios.segment_ids.mapped("code")), ["bad", "good", "new", "occasional", "risky"]
-        )
+        self.assertEqual(sorted(scenarios.segment_ids.mapped("code")), ["bad", "good", "new", "occasional", "risky"])
         self.assertEqual(self.levels.mapped("trigger_days"), [0, 15, 30, 45])
         risky = scenarios.filtered(lambda s: "risky" in s.segment_ids.mapped("code"))
         self.assertEqual(risky._get_ordered_levels().mapped("trigger_days"), [-5, 1, 10, 15, 25])

@@ -16,12 +16,11 @@ class AccountDunningRunWizard(models.TransientModel):
         self.ensure_one()
         result = self.env["account.dunning.run"].run_followups(self.company_id, self.date, preview=True)
         reasons = self.env["account.dunning.run"]._get_skip_reasons()
-        self.line_ids = [fields.Command.clear()] + [
-            fields.Command.create(self._prepare_line_vals(entry, reasons)) for entry in result["followups"]
-        ] + [
-            fields.Command.create(self._prepare_line_vals(entry, reasons))
-            for entry in result["skipped"]
-        ]
+        self.line_ids = (
+            [fields.Command.clear()]
+            + [fields.Command.create(self._prepare_line_vals(entry, reasons)) for entry in result["followups"]]
+            + [fields.Command.create(self._prepare_line_vals(entry, reasons)) for entry in result["skipped"]]
+        )
         self.previewed = True
         return self._reopen()
 
