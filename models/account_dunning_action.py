@@ -21,10 +21,8 @@ class AccountDunningAction(models.Model):
     )
     company_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
     date = fields.Date(required=True, index=True, readonly=True, default=fields.Date.context_today)
-    level_id = fields.Many2one(
-        "account.dunning.level", string="Level", required=True, readonly=True, index=True, check_company=True
-    )
-    scenario_id = fields.Many2one("account.dunning.scenario", string="Scenario", readonly=True, check_company=True)
+    level_id = fields.Many2one("account.dunning.level", required=True, readonly=True, index=True, check_company=True)
+    scenario_id = fields.Many2one("account.dunning.scenario", readonly=True, check_company=True)
     channel_email = fields.Boolean(string="Email", readonly=True)
     channel_sms = fields.Boolean(string="SMS", readonly=True)
     channel_letter = fields.Boolean(string="Letter", readonly=True)

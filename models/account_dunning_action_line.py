@@ -19,4 +19,4 @@ class AccountDunningActionLine(models.Model):
         string="Amount Due (Company Currency)", currency_field="company_currency_id"
     )
     date_due = fields.Date(string="Due Date")
-    days_overdue = fields.Integer(string="Days Overdue", help="Days past the due date on the follow-up date.")
+    days_overdue = fields.Integer(help="Days past the due date on the follow-up date.")

@@ -48,9 +48,7 @@ class AccountDunningLevel(models.Model):
         default="reminder",
     )
     letter_body = fields.Html(translate=True, help="Text of the postal letter sent at this level.")
-    attach_invoices = fields.Boolean(
-        string="Attach Invoices", help="Attach the PDF of the overdue invoices to the email."
-    )
+    attach_invoices = fields.Boolean(help="Attach the PDF of the overdue invoices to the email.")
     need_validation = fields.Boolean(
         string="Needs Validation",
         help="Follow-ups at this level wait in 'To validate' until an accountant sends them.",

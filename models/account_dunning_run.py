@@ -28,7 +28,7 @@ class AccountDunningRun(models.AbstractModel):
         """Daily job: run the follow-ups of every company for today, committing batch per batch."""
         today = fields.Date.context_today(self)
         # the job works for every company, whatever the companies of the cron's user
-        for company in self.env["res.company"].sudo().search([]):
+        for company in self.env["res.company"].sudo().search([("id", "!=", False)]):
             self.sudo().with_context(dunning_cron=True).run_followups(company, today)
 
     @api.model

@@ -50,11 +50,12 @@ class DunningRunCommon(AccountTestInvoicingCommon):
         return move
 
     @classmethod
-    def _pay(cls, invoice, amount, pay_date):
+    def _pay(cls, invoice, amount, pay_date, journal=None):
+        journal = journal or cls.company_data["default_journal_bank"]
         return (
             cls.env["account.payment.register"]
             .with_context(active_model="account.move", active_ids=invoice.ids)
-            .create({"amount": amount, "payment_date": pay_date})
+            .create({"amount": amount, "payment_date": pay_date, "journal_id": journal.id})
             ._create_payments()
         )
 

@@ -112,10 +112,20 @@ class TestDunningExclusions(DunningRunCommon):
     def test_invoice_in_payment_is_not_overdue(self):
         paid = self._invoice(self.customer, 100, "2025-01-01")
         other = self._invoice(self.customer, 80, "2025-01-01")
+        # payments go to an outstanding account until matched with the bank statement
+        outstanding = (
+            self.env["account.account"]
+            .with_company(self.company)
+            .create(
+                {"name": "Outstanding Receipts", "code": "101999", "account_type": "asset_current", "reconcile": True}
+            )
+        )
+        bank = self.company_data["default_journal_bank"]
+        bank.inbound_payment_method_line_ids.payment_account_id = outstanding
         # Community declares registered payments 'paid' at once; the accountant app's hook says 'in_payment'
         with patch.object(AccountMove, "_get_invoice_in_payment_state", lambda move: "in_payment"):
             self._pay(paid, 100, "2025-01-03")
-        self.assertEqual(paid.payment_state, "in_payment")
+            self.assertEqual(paid.payment_state, "in_payment")
         self._run("2025-01-05")
         self.assertEqual(self._actions().move_ids, other)
 

@@ -111,3 +111,23 @@ class TestDunningRunDecision(DunningRunCommon):
         self._invoice(self.customer, 100, "2025-01-01")
         self.run_service._cron_run_followups()
         self.assertEqual(len(self._actions()), 1)
+
+    def test_decision_queries_do_not_grow_with_the_customers(self):
+        def count_preview_queries():
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            result = self._run("2025-01-20", preview=True)
+            return self.env.cr.sql_log_count - before, len(result["followups"])
+
+        for index in range(2):
+            self._invoice(self._create_customer(f"Small {index}", email=f"s{index}@example.com"), 100, "2025-01-01")
+        count_preview_queries()  # warm the registry caches (rules, fields) once
+        small_count, small_followups = count_preview_queries()
+        for index in range(8):
+            customer = self._create_customer(f"Big {index}", email=f"b{index}@example.com")
+            self._invoice(customer, 100, "2025-01-01")
+            self._invoice(customer, 50, "2025-01-10")
+        big_count, big_followups = count_preview_queries()
+        self.assertEqual((small_followups, big_followups), (2, 10))
+        self.assertLessEqual(big_count, small_count, "the decision runs a fixed number of queries per batch")

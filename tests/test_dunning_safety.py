@@ -128,8 +128,8 @@ class TestDunningConfiguration(DunningRunCommon):
             self.levels[0].mail_template_id = False
 
     def test_one_active_scenario_per_segment_and_company(self):
-        with self.assertRaisesRegex(ValidationError, "several active scenarios"):
-            self.scenario_good.copy({"name": "Another"})
         copy = self.scenario_good.copy({"name": "Archived", "active": False})
-        with self.assertRaisesRegex(ValidationError, "several active scenarios"):
+        with self.assertRaisesRegex(ValidationError, "several active scenarios"), self.env.cr.savepoint():
             copy.active = True
+        with self.assertRaisesRegex(ValidationError, "several active scenarios"), self.env.cr.savepoint():
+            self.scenario_good.copy({"name": "Another"})

@@ -63,7 +63,7 @@ class AccountDunningRunWizardLine(models.TransientModel):
 
     wizard_id = fields.Many2one("account.dunning.run.wizard", required=True, ondelete="cascade")
     partner_id = fields.Many2one("res.partner", string="Customer")
-    level_id = fields.Many2one("account.dunning.level", string="Level")
+    level_id = fields.Many2one("account.dunning.level")
     channels = fields.Char()
     move_count = fields.Integer(string="Invoices")
     currency_id = fields.Many2one(related="wizard_id.company_id.currency_id")
