@@ -64,3 +64,56 @@ class ResPartner(models.Model):
             return email_normalize(commercial.dunning_email)
         invoice_address = self.browse(commercial.address_get(["invoice"])["invoice"])
         return email_normalize(invoice_address.email or "") or False
+
+    # Follow-up control per customer and company (issue 4: scenarios, levels and the daily run).
+    dunning_excluded = fields.Boolean(
+        string="Excluded from Follow-ups",
+        company_dependent=True,
+        help="The daily run never follows up this customer in the current company.",
+    )
+    dunning_scenario_id = fields.Many2one(
+        "account.dunning.scenario",
+        string="Follow-up Scenario",
+        company_dependent=True,
+        help="Scenario used for this customer instead of the one of its risk segment.",
+    )
+    dunning_responsible_id = fields.Many2one(
+        "res.users",
+        string="Collections Responsible",
+        company_dependent=True,
+        help="User in charge of calls and litigation for this customer; defaults to the salesperson.",
+    )
+    dunning_on_hold = fields.Boolean(
+        string="On Credit Hold",
+        company_dependent=True,
+        help="Set by follow-up levels that put the customer on hold: new sales should wait for payment.",
+    )
+    dunning_to_reconcile = fields.Boolean(
+        string="Payments to Reconcile",
+        company_dependent=True,
+        help="Set by the daily run when unreconciled payments or credit notes cover the overdue amount.",
+    )
+    dunning_action_ids = fields.One2many("account.dunning.action", "partner_id", string="Follow-ups")
+    dunning_action_count = fields.Integer(compute="_compute_dunning_action_count", string="Follow-up Count")
+
+    def _compute_dunning_action_count(self):
+        counts = dict(
+            self.env["account.dunning.action"]._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.dunning_action_count = counts.get(partner.commercial_partner_id._origin, 0)
+
+    def _dunning_get_responsible(self):
+        """Collections responsible: the one set on the customer, else its salesperson, else nobody."""
+        self.ensure_one()
+        commercial = self.commercial_partner_id
+        return commercial.dunning_responsible_id or commercial.user_id
+
+    def action_view_dunning_actions(self):
+        """Follow-ups of this customer."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("account_dunning.account_dunning_action_action")
+        action["domain"] = [("partner_id", "in", self.commercial_partner_id.ids)]
+        action["context"] = {"create": False}
+        return action

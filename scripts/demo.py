@@ -181,6 +181,31 @@ def print_summary(env, partners, today):
         print(f"{partner.name[:24]:<24} {count:>5} {amount:>13,.2f}  {recipient}")
 
 
+def run_followups(env, today):
+    """Daily job, follow-ups: run them for today with sending enabled, print counts by level and channel."""
+    company = env.company
+    company.dunning_send_enabled = True
+    result = env["account.dunning.run"].run_followups(company, today)
+    actions = env["account.dunning.action"].union(*(entry["action"] for entry in result["followups"]))
+    print()
+    print(f"== Follow-ups for {today}: {len(actions)} created, {len(result['skipped'])} customers skipped ==")
+    by_level = {}
+    for action in actions:
+        key = f"{action.scenario_id.name} / {action.level_id.name}"
+        by_level.setdefault(key, {"count": 0, "states": set()})
+        by_level[key]["count"] += 1
+        by_level[key]["states"].add(action.state)
+    for key, info in sorted(by_level.items()):
+        print(f"  {key:<44} {info['count']:>4}  ({', '.join(sorted(info['states']))})")
+    channels = {channel: len(actions.filtered(f"channel_{channel}")) for channel in ("email", "sms", "phone", "letter")}
+    print("  by channel: " + ", ".join(f"{channel} {count}" for channel, count in channels.items()))
+    reasons = {}
+    for entry in result["skipped"]:
+        reasons[entry["reason"]] = reasons.get(entry["reason"], 0) + 1
+    if reasons:
+        print("  skipped: " + ", ".join(f"{reason} {count}" for reason, count in sorted(reasons.items())))
+
+
 def main(argv):
     split = argv.index("--")
     parser = argparse.ArgumentParser()
@@ -202,6 +227,8 @@ def main(argv):
         cr.commit()
         env = env(context={})
         print_summary(env, partners, today)
+        run_followups(env, today)
+        cr.commit()
 
 
 if __name__ == "__main__":

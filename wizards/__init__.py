@@ -1,0 +1,2 @@
+from . import account_dunning_run_wizard
+from . import account_move_dunning_wizard

@@ -1,0 +1,118 @@
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    # Follow-up state of a customer invoice (issue 4: scenarios, levels and the daily run).
+    dunning_level_id = fields.Many2one(
+        "account.dunning.level",
+        string="Follow-up Level",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="Last follow-up level sent for this invoice.",
+    )
+    dunning_last_date = fields.Date(string="Last Follow-up", copy=False, readonly=True)
+    dunning_dispute = fields.Boolean(
+        string="Disputed", copy=False, tracking=True, help="Disputed invoices are left out of follow-ups."
+    )
+    dunning_dispute_reason = fields.Text(string="Dispute Reason", copy=False)
+    dunning_promise_date = fields.Date(
+        string="Promised Payment Date",
+        copy=False,
+        tracking=True,
+        help="Follow-ups pause until this date; if the promise is broken they resume one level up.",
+    )
+    dunning_promise_amount = fields.Monetary(
+        string="Promised Amount",
+        copy=False,
+        help="Amount the customer promised to pay by the promised date; empty means the whole amount due.",
+    )
+    dunning_promise_residual = fields.Monetary(
+        string="Amount Due at Promise", copy=False, readonly=True, help="Amount due when the promise was recorded."
+    )
+    dunning_litigation = fields.Boolean(
+        string="In Litigation", copy=False, tracking=True, help="Invoices in litigation get no more follow-ups."
+    )
+    dunning_action_ids = fields.Many2many(
+        "account.dunning.action",
+        "account_dunning_action_account_move_rel",
+        "move_id",
+        "action_id",
+        string="Follow-ups",
+        copy=False,
+        readonly=True,
+    )
+    dunning_action_count = fields.Integer(compute="_compute_dunning_action_count", string="Follow-up Count")
+
+    def _compute_dunning_action_count(self):
+        counts = dict(
+            self.env["account.dunning.action"]._read_group([("move_ids", "in", self.ids)], ["move_ids"], ["__count"])
+        )
+        for move in self:
+            move.dunning_action_count = counts.get(move._origin, 0)
+
+    def _dunning_promise_is_kept(self):
+        """A promise is kept when the promised amount (or the whole amount due) has been paid."""
+        self.ensure_one()
+        paid = self.dunning_promise_residual - self.amount_residual
+        expected = self.dunning_promise_amount or self.dunning_promise_residual
+        return self.currency_id.compare_amounts(paid, expected) >= 0
+
+    def action_dunning_dispute(self):
+        """Open the wizard recording a dispute or a promise to pay."""
+        return self._dunning_open_wizard("dispute")
+
+    def action_dunning_promise(self):
+        """Open the wizard recording a promise to pay."""
+        return self._dunning_open_wizard("promise")
+
+    def _dunning_open_wizard(self, mode):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Follow-up Status"),
+            "res_model": "account.move.dunning.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": "account.move", "active_ids": self.ids, "default_mode": mode},
+        }
+
+    def action_dunning_resolve_dispute(self):
+        """End the dispute: the invoices are followed up again."""
+        for move in self.filtered("dunning_dispute"):
+            move.message_post(body=self.env._("Dispute resolved: follow-ups resume."))
+        self.write({"dunning_dispute": False, "dunning_dispute_reason": False})
+        return True
+
+    def action_view_dunning_actions(self):
+        """Follow-ups of these invoices."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("account_dunning.account_dunning_action_action")
+        action["domain"] = [("move_ids", "in", self.ids)]
+        action["context"] = {"create": False}
+        return action
+
+    def _dunning_set_dispute(self, reason):
+        """A disputed invoice is out of the follow-ups until the dispute is resolved."""
+        if not reason:
+            raise UserError(self.env._("Give the reason of the dispute."))
+        self.write({"dunning_dispute": True, "dunning_dispute_reason": reason})
+        for move in self:
+            move.message_post(body=self.env._("Disputed: %(reason)s", reason=reason))
+
+    def _dunning_set_promise(self, date, amount=0.0):
+        """A promise to pay pauses the follow-ups until its date; it is kept when the amount is paid."""
+        if not date:
+            raise UserError(self.env._("Give the date the customer promised to pay."))
+        if amount < 0:
+            raise UserError(self.env._("The promised amount cannot be negative."))
+        for move in self:
+            move.write(
+                {
+                    "dunning_promise_date": date,
+                    "dunning_promise_amount": amount,
+                    "dunning_promise_residual": move.amount_residual,
+                }
+            )
+            move.message_post(body=self.env._("Promise to pay by %(date)s.", date=fields.Date.to_string(date)))
