@@ -10,6 +10,11 @@
     "depends": ["account", "mail", "sms", "portal", "account_payment"],
     "external_dependencies": {"python": ["python-stdnum", "num2words"]},
     "data": [
+        "security/ir.model.access.csv",
+        "data/account_dunning_ecb_rate_data.xml",
         "views/res_partner_views.xml",
+        "views/account_dunning_ecb_rate_views.xml",
+        "views/account_move_views.xml",
+        "views/res_config_settings_views.xml",
     ],
 }

@@ -1,1 +1,6 @@
 from . import res_partner
+from . import account_dunning_ecb_rate
+from . import account_move
+from . import res_company
+from . import res_config_settings
+from . import res_partner_bank
