@@ -1,5 +1,6 @@
 from collections import defaultdict
 from datetime import timedelta
+from itertools import pairwise
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
@@ -135,10 +136,12 @@ class AccountMove(models.Model):
         company = self.company_id
         currency = company.currency_id
         # the base changes the day after each reconciliation
-        change_days = sorted({day + timedelta(days=1) for day, _amount in reductions if start < day + timedelta(days=1) <= to_date})
+        change_days = sorted(
+            {day + timedelta(days=1) for day, _amount in reductions if start < day + timedelta(days=1) <= to_date}
+        )
         bounds = [start, *change_days, to_date + timedelta(days=1)]
         periods = []
-        for interval_start, next_start in zip(bounds, bounds[1:], strict=False):
+        for interval_start, next_start in pairwise(bounds):
             interval_end = next_start - timedelta(days=1)
             base = currency.round(total - sum(amount for day, amount in reductions if day < interval_start))
             if currency.compare_amounts(base, 0.0) <= 0 or interval_start > interval_end:
@@ -239,7 +242,8 @@ class AccountMove(models.Model):
         """Values of the draft penalty invoice: one penalty line and one indemnity line, without taxes."""
         first = self[:1]
         partner = first.commercial_partner_id
-        env = self.with_context(lang=partner.lang).env
+        installed = {code for code, _name in self.env["res.lang"].get_installed()}
+        env = self.with_context(lang=partner.lang if partner.lang in installed else self.env.lang).env
         currency = first.company_id.currency_id
         account = first._dunning_penalty_account()
         lines = []
@@ -258,12 +262,18 @@ class AccountMove(models.Model):
                 for move in self
                 for period in periods[move.id]
             ]
-            name = "\n".join(
-                [env._("Late-payment penalties (French Commercial Code, art. L441-10)"), *details]
+            name = "\n".join([env._("Late-payment penalties (French Commercial Code, art. L441-10)"), *details])
+            lines.append(
+                Command.create(
+                    {
+                        "name": name,
+                        "quantity": 1,
+                        "price_unit": penalty,
+                        "account_id": account.id,
+                        "tax_ids": [Command.clear()],
+                    }
+                )
             )
-            lines.append(Command.create(
-                {"name": name, "quantity": 1, "price_unit": penalty, "account_id": account.id, "tax_ids": [Command.clear()]}
-            ))
         indemnified = self.filtered(lambda m: not currency.is_zero(indemnities[m.id]))
         if indemnified:
             name = env._(
@@ -272,15 +282,17 @@ class AccountMove(models.Model):
                 count=len(indemnified),
                 invoices=", ".join(indemnified.mapped("name")),
             )
-            lines.append(Command.create(
-                {
-                    "name": name,
-                    "quantity": 1,
-                    "price_unit": currency.round(sum(indemnities[m.id] for m in indemnified)),
-                    "account_id": account.id,
-                    "tax_ids": [Command.clear()],
-                }
-            ))
+            lines.append(
+                Command.create(
+                    {
+                        "name": name,
+                        "quantity": 1,
+                        "price_unit": currency.round(sum(indemnities[m.id] for m in indemnified)),
+                        "account_id": account.id,
+                        "tax_ids": [Command.clear()],
+                    }
+                )
+            )
         return {
             "move_type": "out_invoice",
             "partner_id": partner.id,
@@ -311,7 +323,9 @@ class AccountMove(models.Model):
                     invoices=", ".join(self.mapped("name")),
                 )
             )
-        return self.env["account.move"].create(charged._dunning_prepare_penalty_move_vals(to_date, periods, indemnities))
+        return self.env["account.move"].create(
+            charged._dunning_prepare_penalty_move_vals(to_date, periods, indemnities)
+        )
 
     def action_dunning_invoice_penalties(self):
         """Create the draft penalty invoice of the selected late invoices and open it."""

@@ -98,8 +98,7 @@ class ResCompany(models.Model):
         if not account:
             raise UserError(
                 self.env._(
-                    "Set the bank account for payments of %(company)s in the Accounting settings "
-                    "(Follow-up letters).",
+                    "Set the bank account for payments of %(company)s in the Accounting settings (Follow-up letters).",
                     company=self.display_name,
                 )
             )

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -13,9 +13,12 @@ class ResConfigSettings(models.TransientModel):
     dunning_bank_account_id = fields.Many2one(related="company_id.dunning_bank_account_id", readonly=False)
     dunning_company_partner_id = fields.Many2one(related="company_id.partner_id")
 
-    def set_values(self):
-        """A payment account chosen for the letters must have a valid IBAN and BIC."""
-        for settings in self:
-            if settings.dunning_bank_account_id != settings.company_id.dunning_bank_account_id:
-                settings.dunning_bank_account_id._dunning_check_iban_bic()
-        return super().set_values()
+    @api.model_create_multi
+    def create(self, vals_list):
+        """A payment account newly chosen for the letters must have a valid IBAN and BIC."""
+        for vals in vals_list:
+            if vals.get("dunning_bank_account_id"):
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                if company.dunning_bank_account_id.id != vals["dunning_bank_account_id"]:
+                    self.env["res.partner.bank"].browse(vals["dunning_bank_account_id"])._dunning_check_iban_bic()
+        return super().create(vals_list)

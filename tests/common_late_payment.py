@@ -1,7 +1,6 @@
 from odoo import Command, fields
-from odoo.tests import new_test_user
-
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.tests import new_test_user
 
 
 class DunningLatePaymentCommon(AccountTestInvoicingCommon):
@@ -17,7 +16,7 @@ class DunningLatePaymentCommon(AccountTestInvoicingCommon):
         cls.vat20 = cls.env["account.tax"].create(
             {"name": "VAT 20 %", "amount": 20.0, "type_tax_use": "sale", "company_id": cls.company.id}
         )
-        cls.business = cls.env["res.partner"].create({"name": "Dupont SARL", "is_company": True, "lang": "fr_FR"})
+        cls.business = cls.env["res.partner"].create({"name": "Dupont SARL", "is_company": True})
         cls.consumer = cls.env["res.partner"].create({"name": "Jean Particulier", "is_company": False})
         cls.billing_user = new_test_user(
             cls.env,
@@ -39,7 +38,12 @@ class DunningLatePaymentCommon(AccountTestInvoicingCommon):
                 "currency_id": (currency or cls.eur).id,
                 "invoice_line_ids": [
                     Command.create(
-                        {"name": "Consulting", "quantity": 1, "price_unit": amount_untaxed, "tax_ids": [Command.set(cls.vat20.ids)]}
+                        {
+                            "name": "Consulting",
+                            "quantity": 1,
+                            "price_unit": amount_untaxed,
+                            "tax_ids": [Command.set(cls.vat20.ids)],
+                        }
                     )
                 ],
             }

@@ -145,19 +145,23 @@ class TestDunningLatePenalty(DunningLatePaymentCommon):
         self.assertAlmostEqual(invoice._dunning_late_penalty(self._d("2025-03-02")), 8.64)
 
     def test_indemnity_is_converted_when_company_currency_is_not_eur(self):
-        company = self.setup_independent_company(currency_id=self.env.ref("base.USD").id)
+        company = self._create_company(name="Dunning USD Co", currency_id=self.env.ref("base.USD").id)
         self.env["res.currency.rate"].create(
             {"name": "2025-01-01", "rate": 0.8, "currency_id": self.eur.id, "company_id": company.id}
         )
         # 40 EUR at 0.8 EUR per USD = 50 USD
-        invoice = self.env["account.move"].with_company(company).create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": self.business.id,
-                "invoice_date": "2025-01-01",
-                "invoice_date_due": "2025-01-31",
-                "invoice_line_ids": [(0, 0, {"name": "Work", "price_unit": 100.0, "tax_ids": []})],
-            }
+        invoice = (
+            self.env["account.move"]
+            .with_company(company)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.business.id,
+                    "invoice_date": "2025-01-01",
+                    "invoice_date_due": "2025-01-31",
+                    "invoice_line_ids": [(0, 0, {"name": "Work", "price_unit": 100.0, "tax_ids": []})],
+                }
+            )
         )
         invoice.action_post()
         self.assertAlmostEqual(invoice._dunning_recovery_indemnity(self._d("2025-03-02")), 50.0)

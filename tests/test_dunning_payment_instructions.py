@@ -43,9 +43,9 @@ class TestDunningPaymentInstructions(DunningLatePaymentCommon):
         self.assertIn(account.display_name, str(error.exception))
         # the settings refuse it on save as well
         self.company.dunning_bank_account_id = False
-        settings = self.env["res.config.settings"].create({"dunning_bank_account_id": account.id})
         with self.assertRaisesRegex(UserError, "no valid IBAN"):
-            settings.execute()
+            self.env["res.config.settings"].create({"dunning_bank_account_id": account.id})
+        self.assertFalse(self.company.dunning_bank_account_id)
 
     def test_invalid_bic_is_refused(self):
         bad_bank = self.env["res.bank"].create({"name": "Nowhere Bank", "bic": "XX12"})
