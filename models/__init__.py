@@ -8,3 +8,5 @@ from . import account_move
 from . import res_company
 from . import res_config_settings
 from . import account_dunning_run
+from . import account_dunning_ecb_rate
+from . import res_partner_bank

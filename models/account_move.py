@@ -1,5 +1,12 @@
-from odoo import fields, models
+from collections import defaultdict
+from datetime import timedelta
+from itertools import pairwise
+
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date, formatLang
+
+DUNNING_RECOVERY_INDEMNITY_EUR = 40.0
 
 
 class AccountMove(models.Model):
@@ -116,3 +123,330 @@ class AccountMove(models.Model):
                 }
             )
             move.message_post(body=self.env._("Promise to pay by %(date)s.", date=fields.Date.to_string(date)))
+
+    # Late-payment penalties (L441-10) and recovery indemnity (D441-5), and their invoicing.
+    dunning_penalty_move_ids = fields.Many2many(
+        comodel_name="account.move",
+        relation="account_dunning_penalty_move_rel",
+        column1="source_move_id",
+        column2="penalty_move_id",
+        string="Penalty Invoices",
+        copy=False,
+        readonly=True,
+        help="Invoices that charged the late-payment penalties and indemnity of this invoice.",
+    )
+    dunning_penalty_source_ids = fields.Many2many(
+        comodel_name="account.move",
+        relation="account_dunning_penalty_move_rel",
+        column1="penalty_move_id",
+        column2="source_move_id",
+        string="Late Invoices Charged",
+        copy=False,
+        readonly=True,
+        help="Late invoices whose penalties and indemnity this invoice charges.",
+    )
+    dunning_penalty_date_to = fields.Date(
+        string="Penalties Charged Until",
+        copy=False,
+        readonly=True,
+        help="On a penalty invoice: last day of the penalty periods it charges.",
+    )
+    dunning_penalty_invoiced_until = fields.Date(
+        string="Penalties Invoiced Until",
+        compute="_compute_dunning_penalty_invoiced_until",
+        store=True,
+        help="Last day whose late-payment penalties are already charged by a penalty invoice that is not cancelled.",
+    )
+    dunning_penalty_amount = fields.Monetary(
+        string="Late-Payment Penalty to Date",
+        compute="_compute_dunning_late_payment",
+        currency_field="company_currency_id",
+        help="Penalties accrued from the day after the due date until today (L441-10), in company currency.",
+    )
+    dunning_indemnity_amount = fields.Monetary(
+        string="Recovery Indemnity",
+        compute="_compute_dunning_late_payment",
+        currency_field="company_currency_id",
+        help="Fixed recovery indemnity of 40 EUR per late invoice (D441-5), business customers only.",
+    )
+    dunning_show_late_payment = fields.Boolean(compute="_compute_dunning_late_payment")
+
+    @api.depends("dunning_penalty_move_ids.state", "dunning_penalty_move_ids.dunning_penalty_date_to")
+    def _compute_dunning_penalty_invoiced_until(self):
+        """Penalties are invoiced until the latest end date of the penalty invoices that are not cancelled."""
+        for move in self:
+            dates = move.dunning_penalty_move_ids.filtered(lambda m: m.state != "cancel").mapped(
+                "dunning_penalty_date_to"
+            )
+            move.dunning_penalty_invoiced_until = max(dates, default=False)
+
+    @api.depends("state", "move_type", "invoice_date_due", "amount_residual", "partner_id.is_company")
+    def _compute_dunning_late_payment(self):
+        """Today's penalty and indemnity of the late customer invoices of business customers."""
+        today = fields.Date.context_today(self)
+        eligible = self.filtered(lambda m: m.id and m._dunning_is_penalty_eligible(today))
+        periods = eligible._dunning_late_penalty_map(today)
+        indemnities = eligible._dunning_recovery_indemnity_map(today)
+        for move in self:
+            move.dunning_show_late_payment = move in eligible and bool(periods[move.id] or indemnities[move.id])
+            move.dunning_penalty_amount = sum(p["amount"] for p in periods.get(move.id, []))
+            move.dunning_indemnity_amount = indemnities.get(move.id, 0.0)
+
+    # ------------------------------------------------------------------
+    # Rules
+    # ------------------------------------------------------------------
+    def _dunning_is_penalty_eligible(self, to_date):
+        """Penalties apply to posted customer invoices of business customers, due before to_date."""
+        self.ensure_one()
+        return (
+            self.move_type == "out_invoice"
+            and self.state == "posted"
+            and bool(self.invoice_date_due)
+            and self.invoice_date_due < to_date
+            and self.commercial_partner_id.is_company
+        )
+
+    def _dunning_receivable_timeline(self):
+        """Per invoice: receivable total and its reductions [(reconciliation date, amount)], company currency.
+
+        One grouped query on the partial reconciliations of the receivable lines (payments, credit notes and
+        exchange differences all reduce what is owed).
+        """
+        lines = self.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        groups = self.env["account.partial.reconcile"]._read_group(
+            [("debit_move_id", "in", lines.ids)],
+            ["debit_move_id", "max_date:day"],
+            ["amount:sum"],
+        )
+        reductions = defaultdict(list)
+        for line, day, amount in groups:
+            reductions[line.move_id.id].append((day, amount))
+        totals = defaultdict(float)
+        for line in lines:
+            totals[line.move_id.id] += line.balance
+        return {move.id: (totals[move.id], sorted(reductions[move.id])) for move in self}
+
+    def _dunning_late_penalty_map(self, to_date, since_invoiced=False):
+        """Per invoice id, its penalty periods until to_date (inclusive); see _dunning_late_penalty_periods."""
+        result = {move.id: [] for move in self}
+        moves = self.filtered(lambda m: m._dunning_is_penalty_eligible(to_date))
+        if not moves:
+            return result
+        timelines = moves._dunning_receivable_timeline()
+        ecb_table = self.env["account.dunning.ecb.rate"]._dunning_rate_table()
+        for move in moves:
+            start = move.invoice_date_due + timedelta(days=1)
+            if since_invoiced and move.dunning_penalty_invoiced_until:
+                start = max(start, move.dunning_penalty_invoiced_until + timedelta(days=1))
+            total, reductions = timelines[move.id]
+            result[move.id] = move._dunning_penalty_periods_from(start, to_date, total, reductions, ecb_table)
+        return result
+
+    def _dunning_penalty_periods_from(self, start, to_date, total, reductions, ecb_table):
+        """Periods of constant base and rate: the amount paid on a day still accrues that day."""
+        self.ensure_one()
+        company = self.company_id
+        currency = company.currency_id
+        # the base changes the day after each reconciliation
+        change_days = sorted(
+            {day + timedelta(days=1) for day, _amount in reductions if start < day + timedelta(days=1) <= to_date}
+        )
+        bounds = [start, *change_days, to_date + timedelta(days=1)]
+        periods = []
+        for interval_start, next_start in pairwise(bounds):
+            interval_end = next_start - timedelta(days=1)
+            base = currency.round(total - sum(amount for day, amount in reductions if day < interval_start))
+            if currency.compare_amounts(base, 0.0) <= 0 or interval_start > interval_end:
+                continue
+            for date_from, date_to, rate in company._dunning_penalty_rate_segments(
+                interval_start, interval_end, ecb_table=ecb_table
+            ):
+                last = periods[-1] if periods else None
+                if (
+                    last
+                    and last["date_to"] + timedelta(days=1) == date_from
+                    and not currency.compare_amounts(last["base"], base)
+                    and last["rate"] == rate
+                ):
+                    last["date_to"] = date_to
+                else:
+                    periods.append({"date_from": date_from, "date_to": date_to, "base": base, "rate": rate})
+        for period in periods:
+            period["days"] = (period["date_to"] - period["date_from"]).days + 1
+            period["amount"] = currency.round(period["base"] * period["rate"] / 100.0 * period["days"] / 365.0)
+        return [period for period in periods if not currency.is_zero(period["amount"])]
+
+    def _dunning_late_penalty_periods(self, to_date, since_invoiced=False):
+        """L441-10 penalty periods until to_date: [{date_from, date_to, days, base, rate, amount}], company currency.
+
+        From the day after the due date, pro rata days/365, on the amount incl. VAT still owed; each period has a
+        constant base and rate. Consumers owe nothing. With since_invoiced, days already invoiced are left out.
+        """
+        self.ensure_one()
+        return self._dunning_late_penalty_map(to_date, since_invoiced=since_invoiced)[self.id]
+
+    def _dunning_late_penalty(self, to_date, since_invoiced=False):
+        """L441-10 penalty accrued until to_date, in company currency (sum of the rounded periods)."""
+        self.ensure_one()
+        periods = self._dunning_late_penalty_periods(to_date, since_invoiced=since_invoiced)
+        return self.company_id.currency_id.round(sum(period["amount"] for period in periods))
+
+    def _dunning_recovery_indemnity_map(self, to_date):
+        """Per invoice id: 40 EUR (in company currency) when the invoice of a business customer is late."""
+        result = {move.id: 0.0 for move in self}
+        moves = self.filtered(lambda m: m._dunning_is_penalty_eligible(to_date))
+        if not moves:
+            return result
+        timelines = moves._dunning_receivable_timeline()
+        eur = self.env.ref("base.EUR")
+        for move in moves:
+            total, reductions = timelines[move.id]
+            currency = move.company_id.currency_id
+            owed_after_due = total - sum(amount for day, amount in reductions if day <= move.invoice_date_due)
+            if currency.compare_amounts(owed_after_due, 0.0) > 0:
+                result[move.id] = eur._convert(DUNNING_RECOVERY_INDEMNITY_EUR, currency, move.company_id, to_date)
+        return result
+
+    def _dunning_recovery_indemnity(self, to_date=None):
+        """D441-5: 40 EUR per late invoice of a business customer, no VAT, not reduced by partial payments."""
+        self.ensure_one()
+        to_date = to_date or fields.Date.context_today(self)
+        return self._dunning_recovery_indemnity_map(to_date)[self.id]
+
+    # ------------------------------------------------------------------
+    # Invoicing the penalties
+    # ------------------------------------------------------------------
+    def _dunning_check_penalty_sources(self):
+        """Penalties are invoiced from posted customer invoices of one customer and one company."""
+        if not self:
+            raise UserError(self.env._("Select the late invoices whose penalties you want to invoice."))
+        wrong = self.filtered(lambda m: m.move_type != "out_invoice" or m.state != "posted")
+        if wrong:
+            raise UserError(
+                self.env._(
+                    "Penalties are only invoiced from posted customer invoices; not from: %(moves)s.",
+                    moves=", ".join(wrong.mapped("display_name")),
+                )
+            )
+        if len(self.commercial_partner_id) > 1 or len(self.company_id) > 1:
+            raise UserError(
+                self.env._(
+                    "Select invoices of a single customer and company to invoice their penalties (got: %(partners)s).",
+                    partners=", ".join(self.commercial_partner_id.mapped("display_name")),
+                )
+            )
+
+    def _dunning_penalty_account(self):
+        """Income account of penalty lines: the one of the settings, else the sales journal's default account."""
+        self.ensure_one()
+        account = self.company_id.dunning_penalty_account_id or self.journal_id.default_account_id
+        if not account:
+            raise UserError(
+                self.env._(
+                    "Set the penalty income account in the Accounting settings (Follow-up letters) "
+                    "or a default account on the journal %(journal)s.",
+                    journal=self.journal_id.display_name,
+                )
+            )
+        return account
+
+    def _dunning_prepare_penalty_move_vals(self, to_date, periods, indemnities):
+        """Values of the draft penalty invoice: one penalty line and one indemnity line, without taxes."""
+        first = self[:1]
+        partner = first.commercial_partner_id
+        installed = {code for code, _name in self.env["res.lang"].get_installed()}
+        env = self.with_context(lang=partner.lang if partner.lang in installed else self.env.lang).env
+        currency = first.company_id.currency_id
+        account = first._dunning_penalty_account()
+        lines = []
+        penalty = currency.round(sum(p["amount"] for move in self for p in periods[move.id]))
+        if not currency.is_zero(penalty):
+            details = [
+                env._(
+                    "%(invoice)s: %(date_from)s to %(date_to)s, %(days)s days on %(base)s at %(rate)s %%",
+                    invoice=move.name,
+                    date_from=format_date(env, period["date_from"]),
+                    date_to=format_date(env, period["date_to"]),
+                    days=period["days"],
+                    base=formatLang(env, period["base"], currency_obj=currency),
+                    rate=formatLang(env, period["rate"]),
+                )
+                for move in self
+                for period in periods[move.id]
+            ]
+            name = "\n".join([env._("Late-payment penalties (French Commercial Code, art. L441-10)"), *details])
+            lines.append(
+                Command.create(
+                    {
+                        "name": name,
+                        "quantity": 1,
+                        "price_unit": penalty,
+                        "account_id": account.id,
+                        "tax_ids": [Command.clear()],
+                    }
+                )
+            )
+        indemnified = self.filtered(lambda m: not currency.is_zero(indemnities[m.id]))
+        if indemnified:
+            name = env._(
+                "Fixed recovery indemnity (French Commercial Code, art. D441-5), %(count)s late invoice(s): "
+                "%(invoices)s",
+                count=len(indemnified),
+                invoices=", ".join(indemnified.mapped("name")),
+            )
+            lines.append(
+                Command.create(
+                    {
+                        "name": name,
+                        "quantity": 1,
+                        "price_unit": currency.round(sum(indemnities[m.id] for m in indemnified)),
+                        "account_id": account.id,
+                        "tax_ids": [Command.clear()],
+                    }
+                )
+            )
+        return {
+            "move_type": "out_invoice",
+            "partner_id": partner.id,
+            "company_id": first.company_id.id,
+            "journal_id": first.journal_id.id,
+            "currency_id": currency.id,
+            "invoice_date": to_date,
+            "dunning_penalty_date_to": to_date,
+            "dunning_penalty_source_ids": [Command.set(self.ids)],
+            "invoice_line_ids": lines,
+        }
+
+    def _dunning_create_penalty_move(self, to_date):
+        """Draft invoice charging the penalties not yet invoiced and the indemnities not yet charged."""
+        self._dunning_check_penalty_sources()
+        periods = self._dunning_late_penalty_map(to_date, since_invoiced=True)
+        indemnities = self._dunning_recovery_indemnity_map(to_date)
+        for move in self:
+            if move.dunning_penalty_move_ids.filtered(lambda m: m.state != "cancel"):
+                indemnities[move.id] = 0.0  # already charged by an earlier penalty invoice
+        currency = self.company_id.currency_id
+        charged = self.filtered(lambda m: periods[m.id] or not currency.is_zero(indemnities[m.id]))
+        if not charged:
+            raise UserError(
+                self.env._(
+                    "Nothing to invoice on %(invoices)s: no late-payment penalty or recovery indemnity is due "
+                    "(paid on time, consumer customer, or already invoiced).",
+                    invoices=", ".join(self.mapped("name")),
+                )
+            )
+        return self.env["account.move"].create(
+            charged._dunning_prepare_penalty_move_vals(to_date, periods, indemnities)
+        )
+
+    def action_dunning_invoice_penalties(self):
+        """Create the draft penalty invoice of the selected late invoices and open it."""
+        penalty_move = self._dunning_create_penalty_move(fields.Date.context_today(self))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": penalty_move.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "context": {"default_move_type": "out_invoice"},
+        }

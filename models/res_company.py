@@ -1,4 +1,12 @@
+import re
+from datetime import date, timedelta
+
+from num2words import num2words
+from stdnum import iso11649
+from stdnum.iso7064 import mod_97_10
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
 
 
 class ResCompany(models.Model):
@@ -43,3 +51,127 @@ class ResCompany(models.Model):
         )
         done = {company.id for (company,) in with_scenarios}
         self.search([("id", "not in", list(done))])._dunning_create_default_scenarios()
+
+    # Follow-up letters: late-payment penalties (L441-10) and payment instructions.
+    dunning_notice_days = fields.Integer(
+        string="Formal Notice Deadline (days)",
+        default=8,
+        help="Days the customer is given to pay in a formal notice.",
+    )
+    dunning_rate_mode = fields.Selection(
+        selection=[("ecb", "ECB rate + margin"), ("fixed", "Fixed contractual rate")],
+        string="Late-Payment Rate",
+        default="ecb",
+        required=True,
+        help="ECB rate + margin: the ECB main refinancing rate of the half-year plus the margin (legal default "
+        "+10 points). Fixed: the rate agreed in your terms and conditions.",
+    )
+    dunning_rate_margin = fields.Float(
+        string="Margin over the ECB Rate (points)",
+        digits=(6, 2),
+        default=10.0,
+    )
+    dunning_fixed_rate = fields.Float(string="Fixed Late-Payment Rate (%)", digits=(6, 2))
+    dunning_penalty_account_id = fields.Many2one(
+        comodel_name="account.account",
+        string="Penalty Income Account",
+        check_company=True,
+        domain="[('account_type', 'in', ('income', 'income_other'))]",
+        help="Account of the penalty and indemnity lines; when empty, the default account of the sales journal.",
+    )
+    dunning_bank_account_id = fields.Many2one(
+        comodel_name="res.partner.bank",
+        string="Bank Account for Payments",
+        compute="_compute_dunning_bank_account_id",
+        store=True,
+        readonly=False,
+        domain="[('partner_id', '=', partner_id)]",
+        help="Account whose IBAN and BIC are printed on follow-up letters; by default the company's first one.",
+    )
+
+    @api.depends("partner_id.bank_ids")
+    def _compute_dunning_bank_account_id(self):
+        """Default payment account: keep a chosen account of the company, else take its first one."""
+        for company in self:
+            if company.dunning_bank_account_id not in company.partner_id.bank_ids:
+                company.dunning_bank_account_id = company.partner_id.bank_ids[:1]
+
+    @api.constrains("dunning_notice_days", "dunning_fixed_rate", "dunning_rate_margin")
+    def _check_dunning_letter_settings(self):
+        """The notice deadline is at least one day; rates are percentages between 0 and 100."""
+        for company in self:
+            if company.dunning_notice_days < 1:
+                raise ValidationError(self.env._("The formal notice deadline must be at least one day."))
+            if not 0.0 <= company.dunning_fixed_rate <= 100.0:
+                raise ValidationError(self.env._("The fixed late-payment rate must be between 0 and 100 %."))
+            if not 0.0 <= company.dunning_rate_margin <= 100.0:
+                raise ValidationError(self.env._("The margin over the ECB rate must be between 0 and 100 points."))
+
+    # ------------------------------------------------------------------
+    # Late-payment rate
+    # ------------------------------------------------------------------
+    def _dunning_penalty_rate_segments(self, date_from, date_to, ecb_table=None):
+        """Split [date_from, date_to] (inclusive) at half-year starts: [(start, end, annual rate %), ...]."""
+        self.ensure_one()
+        if date_from > date_to:
+            return []
+        if self.dunning_rate_mode == "fixed":
+            return [(date_from, date_to, self.dunning_fixed_rate)]
+        table = self.env["account.dunning.ecb.rate"]._dunning_rate_table() if ecb_table is None else ecb_table
+        segments = []
+        start = date_from
+        while start <= date_to:
+            half_year_end = date(start.year, 6, 30) if start.month <= 6 else date(start.year, 12, 31)
+            end = min(half_year_end, date_to)
+            rate = self.env["account.dunning.ecb.rate"]._dunning_rate_at(start, table=table) + self.dunning_rate_margin
+            segments.append((start, end, rate))
+            start = end + timedelta(days=1)
+        return segments
+
+    # ------------------------------------------------------------------
+    # Payment instructions
+    # ------------------------------------------------------------------
+    def _dunning_payment_bank_account(self):
+        """Bank account printed on letters; its IBAN and BIC must be valid, else a UserError names it."""
+        self.ensure_one()
+        account = self.dunning_bank_account_id
+        if not account:
+            raise UserError(
+                self.env._(
+                    "Set the bank account for payments of %(company)s in the Accounting settings (Follow-up letters).",
+                    company=self.display_name,
+                )
+            )
+        account._dunning_check_iban_bic()
+        return account
+
+    @api.model
+    def _dunning_rf_reference(self, base):
+        """ISO 11649 creditor reference: 'RF' + mod 97-10 check digits + the base (letters and digits, max 21)."""
+        body = re.sub(r"[^0-9A-Za-z]", "", base or "").upper()
+        if not body or len(body) > 21:
+            raise UserError(
+                self.env._(
+                    "Cannot build a creditor reference from %(base)s: it needs 1 to 21 letters or digits.",
+                    base=base,
+                )
+            )
+        reference = "RF" + mod_97_10.calc_check_digits(body + "RF") + body
+        return iso11649.validate(reference)
+
+    @api.model
+    def _dunning_amount_in_words(self, amount, currency, lang=None):
+        """Amount in words with its currency, in French or English (other languages fall back to English)."""
+        language = "fr" if (lang or "").startswith("fr") else "en"
+        amount = currency.round(amount)
+        try:
+            return num2words(amount, lang=language, to="currency", currency=currency.name)
+        except NotImplementedError:
+            # num2words knows no unit names for this currency: spell the numbers, name the currency ourselves
+            integral = int(amount)
+            cents = round((amount - integral) * 10**currency.decimal_places)
+            words = f"{num2words(integral, lang=language)} {currency.currency_unit_label or currency.name}"
+            if cents:
+                joiner = "et" if language == "fr" else "and"
+                words += f" {joiner} {num2words(cents, lang=language)} {currency.currency_subunit_label or ''}"
+            return words.strip()

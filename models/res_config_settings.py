@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -9,3 +9,21 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.dunning_min_amount", readonly=False, currency_field="currency_id"
     )
     dunning_send_enabled = fields.Boolean(related="company_id.dunning_send_enabled", readonly=False)
+    # Follow-up letters: penalties, indemnity and payment instructions (stored on the company).
+    dunning_notice_days = fields.Integer(related="company_id.dunning_notice_days", readonly=False)
+    dunning_rate_mode = fields.Selection(related="company_id.dunning_rate_mode", readonly=False)
+    dunning_rate_margin = fields.Float(related="company_id.dunning_rate_margin", readonly=False)
+    dunning_fixed_rate = fields.Float(related="company_id.dunning_fixed_rate", readonly=False)
+    dunning_penalty_account_id = fields.Many2one(related="company_id.dunning_penalty_account_id", readonly=False)
+    dunning_bank_account_id = fields.Many2one(related="company_id.dunning_bank_account_id", readonly=False)
+    dunning_company_partner_id = fields.Many2one(related="company_id.partner_id")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """A payment account newly chosen for the letters must have a valid IBAN and BIC."""
+        for vals in vals_list:
+            if vals.get("dunning_bank_account_id"):
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                if company.dunning_bank_account_id.id != vals["dunning_bank_account_id"]:
+                    self.env["res.partner.bank"].browse(vals["dunning_bank_account_id"])._dunning_check_iban_bic()
+        return super().create(vals_list)

@@ -3,3 +3,6 @@ from . import test_dunning_run
 from . import test_dunning_exclusions
 from . import test_dunning_channels
 from . import test_dunning_safety
+from . import test_dunning_late_penalty
+from . import test_dunning_payment_instructions
+from . import test_dunning_penalty_invoice
