@@ -10,6 +10,12 @@
     "depends": ["account", "mail", "sms", "portal", "account_payment"],
     "external_dependencies": {"python": ["python-stdnum", "num2words"]},
     "data": [
+        "security/ir.model.access.csv",
+        "security/account_dunning_security.xml",
         "views/res_partner_views.xml",
+        "views/account_dunning_kpi_views.xml",
+        "report/account_dunning_cash_forecast_views.xml",
+        "views/account_dunning_reporting_menus.xml",
+        "data/ir_cron_data.xml",
     ],
 }
