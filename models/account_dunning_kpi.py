@@ -535,9 +535,9 @@ class AccountDunningKpi(models.Model):
 
     @api.model
     def _cron_refresh(self):
-        """Rebuild the last complete months of every company."""
+        """Rebuild the last complete months of every active company."""
         date_from, date_to = self._dunning_default_range()
-        for company in self.env["res.company"].search([]):
+        for company in self.env["res.company"].search([("active", "=", True)]):
             self.with_company(company)._dunning_refresh(company, date_from, date_to)
 
     @api.model

@@ -11,8 +11,8 @@ class AccountDunningCashForecast(models.Model):
     _check_company_auto = True
 
     company_id = fields.Many2one("res.company", readonly=True)
-    company_currency_id = fields.Many2one("res.currency", string="Company Currency", readonly=True)
-    currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
+    company_currency_id = fields.Many2one("res.currency", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
     move_type = fields.Selection(
         [
@@ -36,7 +36,6 @@ class AccountDunningCashForecast(models.Model):
         help="Due date + the customer's usual delay.",
     )
     forecast_date = fields.Date(
-        string="Forecast Date",
         readonly=True,
         help="Expected payment date, or today when that date is already past: overdue receipts are expected in the "
         "current week. Group by week to read the forecast.",
