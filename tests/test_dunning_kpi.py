@@ -279,6 +279,7 @@ class TestDunningKpi(DunningLedgerCommon):
         self.assertEqual(max(company_rows.mapped("date")), date(2024, 6, 1), "only complete months are measured")
         self.assertIn(("date", ">=", date(2024, 4, 1)), action["domain"])
         # billing users read the dashboard
+        self.assertEqual(self.Kpi.with_user(billing).action_open_dashboard()["domain"], action["domain"])
         rows = self.Kpi.with_user(billing).search(action["domain"])
         self.assertEqual(rows.mapped("date"), [date(2024, 6, 1), date(2024, 5, 1), date(2024, 4, 1)])
         self.assertEqual(rows[0].dso_simple, 31.0)
