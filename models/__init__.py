@@ -10,3 +10,4 @@ from . import res_config_settings
 from . import account_dunning_run
 from . import account_dunning_ecb_rate
 from . import res_partner_bank
+from . import account_dunning_kpi

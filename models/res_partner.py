@@ -19,6 +19,9 @@ class ResPartner(models.Model):
         help="Days after the due date before a first reminder is due for this customer.",
     )
 
+    # Customer's usual payment delay (days after the due date), per company; written by the behaviour job.
+    payment_delay_avg = fields.Float(string="Average Payment Delay (days)", company_dependent=True, digits=(16, 1))
+
     dunning_email = fields.Char(
         string="Accounting Contact Email",
         help="Email of the person who pays the invoices, often not the person who orders. "

@@ -206,6 +206,33 @@ def run_followups(env, today):
         print("  skipped: " + ", ".join(f"{reason} {count}" for reason, count in sorted(reasons.items())))
 
 
+def print_kpis(env, today):
+    """Refresh the collection KPIs of the demo company and print its last 3 complete months."""
+    kpi_model = env["account.dunning.kpi"]
+    date_from, date_to = kpi_model._dunning_default_range(today)
+    kpi_model._dunning_refresh(env.company, date_from, date_to)
+    rows = kpi_model.search(
+        [
+            ("company_id", "=", env.company.id),
+            ("partner_id", "=", False),
+            ("date", ">", date_to.replace(day=1) - timedelta(days=62)),
+        ],
+        order="date",
+    )
+    print()
+    print("Collection KPIs (days; CEI and collection rate in %; DBT paid: early = 0; weighted delay: early < 0)")
+    print(
+        f"{'Month':<8} {'DSO simple':>10} {'DSO cntbk':>9} {'BPDSO s.':>8} {'BPDSO c.':>8} {'DBT s.':>7} "
+        f"{'DBT c.':>7} {'DBT paid':>8} {'Wtd delay':>9} {'CEI':>6} {'Coll.%':>6}"
+    )
+    for row in rows:
+        print(
+            f"{row.date:%Y-%m} {row.dso_simple:>10.1f} {row.dso_countback:>9.1f} {row.bpdso_simple:>8.1f} "
+            f"{row.bpdso_countback:>8.1f} {row.dbt_simple:>7.1f} {row.dbt_countback:>7.1f} {row.dbt_paid:>8.1f} "
+            f"{row.weighted_delay:>9.1f} {row.cei:>6.1f} {row.collection_rate:>6.1f}"
+        )
+
+
 def main(argv):
     split = argv.index("--")
     parser = argparse.ArgumentParser()
@@ -228,6 +255,7 @@ def main(argv):
         env = env(context={})
         print_summary(env, partners, today)
         run_followups(env, today)
+        print_kpis(env, today)
         cr.commit()
 
 

@@ -6,3 +6,5 @@ from . import test_dunning_safety
 from . import test_dunning_late_penalty
 from . import test_dunning_payment_instructions
 from . import test_dunning_penalty_invoice
+from . import test_dunning_kpi
+from . import test_dunning_cash_forecast

@@ -1,0 +1,553 @@
+import calendar
+from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, create_unique_index
+
+#: months of revenue history the countback method may consume before it gives up
+COUNTBACK_MONTHS = 24
+#: months refreshed by the button and the cron (complete months, the last one is last month)
+REFRESH_MONTHS = 12
+#: first key of the advisory lock taken while a company's KPIs are rebuilt
+KPI_LOCK_KEY = 741_001
+
+#: additive amounts read from the ledger; every ratio is derived from them
+BASE_FIELDS = (
+    "opening_ar",
+    "revenue",
+    "closing_ar",
+    "current_ar",
+    "collection_base",
+    "collected_amount",
+    "paid_amount",
+    "paid_days_late_sum",
+    "paid_days_signed_sum",
+)
+
+
+class AccountDunningKpi(models.Model):
+    _name = "account.dunning.kpi"
+    _description = "Collection KPIs per Month"
+    _order = "date desc, partner_id"
+    _rec_name = "date"
+    _check_company_auto = True
+
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    company_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
+    date = fields.Date(string="Month", required=True, readonly=True, help="First day of the month measured.")
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        readonly=True,
+        index="btree_not_null",
+        check_company=True,
+        help="Commercial partner measured; empty on the row that measures the whole company.",
+    )
+    period_days = fields.Integer(string="Days", readonly=True, help="Calendar days of the month.")
+
+    # --- amounts (company currency), all taken from posted receivable journal items ---
+    opening_ar = fields.Monetary(
+        string="Opening AR",
+        currency_field="company_currency_id",
+        readonly=True,
+        help="Receivables at the end of the previous month: balance of the posted receivable items dated on or "
+        "before that day.",
+    )
+    revenue = fields.Monetary(
+        string="Credit Sales incl. VAT",
+        currency_field="company_currency_id",
+        readonly=True,
+        help="Receivable amount of the customer invoices and sales receipts posted in the month minus the "
+        "customer credit notes of the month (accounting date).",
+    )
+    closing_ar = fields.Monetary(
+        string="Closing AR",
+        currency_field="company_currency_id",
+        readonly=True,
+        help="Receivables at the end of the month: balance of the posted receivable items dated on or before it.",
+    )
+    current_ar = fields.Monetary(
+        string="Not Yet Due AR",
+        currency_field="company_currency_id",
+        readonly=True,
+        help="Part of the closing receivables not yet due at the end of the month: what remained open on that day "
+        "of the debit receivable items whose due date is later.",
+    )
+    overdue_ar = fields.Monetary(
+        string="Overdue AR",
+        currency_field="company_currency_id",
+        readonly=True,
+        help="Closing AR minus the not-yet-due AR (unapplied credits reduce it).",
+    )
+    collection_base = fields.Monetary(
+        string="Overdue at Opening",
+        currency_field="company_currency_id",
+        readonly=True,
+        help="What remained open, at the end of the previous month, of the debit receivable items already due then.",
+    )
+    collected_amount = fields.Monetary(
+        string="Collected on Overdue",
+        currency_field="company_currency_id",
+        readonly=True,
+        help="Amount reconciled during the month on the items of 'Overdue at Opening' with payments or other "
+        "entries; customer credit notes are not collections and do not count.",
+    )
+    paid_amount = fields.Monetary(
+        string="Fully Paid in Month",
+        currency_field="company_currency_id",
+        readonly=True,
+        help="Receivable amount of the customer invoice instalments fully paid during the month (the full-payment "
+        "date is the latest reconciliation date of the instalment).",
+    )
+    paid_days_late_sum = fields.Float(
+        string="Σ Amount x Days Late (early = 0)",
+        readonly=True,
+        help="Numerator of the credit-bureau DBT.",
+    )
+    paid_days_signed_sum = fields.Float(
+        string="Σ Amount x Days Late (early < 0)",
+        readonly=True,
+        help="Numerator of the weighted average delay.",
+    )
+
+    # --- ratios; undefined (division by zero) is stored as 0 ---
+    dso_simple = fields.Float(
+        string="DSO (simple)",
+        digits=(16, 2),
+        readonly=True,
+        aggregator="avg",
+        help="Closing AR / credit sales incl. VAT of the month x days of the month.",
+    )
+    dso_countback = fields.Float(
+        string="DSO (countback)",
+        digits=(16, 2),
+        readonly=True,
+        aggregator="avg",
+        help="Countback (épuisement du CA): the monthly credit sales, newest first, are taken away from the closing "
+        "AR and their days added until the balance runs out; the last month counts as remaining / its sales x its "
+        "days. At most 24 months are consumed.",
+    )
+    bpdso_simple = fields.Float(
+        string="BPDSO (simple)",
+        digits=(16, 2),
+        readonly=True,
+        aggregator="avg",
+        help="Best possible DSO, simple method: not-yet-due AR / credit sales of the month x days of the month.",
+    )
+    bpdso_countback = fields.Float(
+        string="BPDSO (countback)",
+        digits=(16, 2),
+        readonly=True,
+        aggregator="avg",
+        help="Best possible DSO, countback method applied to the not-yet-due AR.",
+    )
+    dbt_simple = fields.Float(
+        string="DBT (DSO - BPDSO, simple)",
+        digits=(16, 2),
+        readonly=True,
+        aggregator="avg",
+        help="Average days beyond terms: DSO (simple) - BPDSO (simple).",
+    )
+    dbt_countback = fields.Float(
+        string="DBT (DSO - BPDSO, countback)",
+        digits=(16, 2),
+        readonly=True,
+        aggregator="avg",
+        help="Average days beyond terms: DSO (countback) - BPDSO (countback).",
+    )
+    dbt_paid = fields.Float(
+        string="DBT (paid invoices, early = 0)",
+        digits=(16, 2),
+        readonly=True,
+        aggregator="avg",
+        help="Credit-bureau DBT: Σ(amount x (full-payment date - due date)) / Σ amount over the customer invoice "
+        "instalments fully paid in the month; early payments count as 0 days.",
+    )
+    weighted_delay = fields.Float(
+        string="Weighted Average Delay (early < 0)",
+        digits=(16, 2),
+        readonly=True,
+        aggregator="avg",
+        help="Σ(amount x days late) / Σ amount over the customer invoice instalments fully paid in the month; "
+        "early payments count negative, so a customer paying ahead of terms shows below 0.",
+    )
+    cei = fields.Float(
+        string="CEI (%)",
+        digits=(16, 2),
+        readonly=True,
+        aggregator="avg",
+        help="Collection effectiveness index: (opening AR + credit sales - closing AR) / (opening AR + credit sales "
+        "- closing not-yet-due AR) x 100.",
+    )
+    collection_rate = fields.Float(
+        string="Collection Rate (%)",
+        digits=(16, 2),
+        readonly=True,
+        aggregator="avg",
+        help="Collected on overdue / overdue at opening x 100: the share of what was already overdue when the "
+        "month started that was collected during the month (credit notes excluded).",
+    )
+
+    def init(self):
+        # one row per company, month and customer; the company row has no customer
+        create_unique_index(
+            self.env.cr,
+            "account_dunning_kpi_company_date_partner_uniq",
+            self._table,
+            ["company_id", "date", "COALESCE(partner_id, 0)"],
+        )
+
+    # ------------------------------------------------------------------
+    # Formulas
+    # ------------------------------------------------------------------
+    @api.model
+    def _dunning_countback_days(self, balance, history):
+        """Countback DSO: take each month's sales away from the balance, newest first, adding its days.
+
+        ``history`` lists ``(revenue, days)`` newest month first. The month that exhausts the
+        balance counts as remaining / revenue x days; a month without sales counts in full.
+        When the history runs out first, the days consumed so far are returned.
+        """
+        if balance <= 0:
+            return 0.0
+        days = 0.0
+        remaining = balance
+        for revenue, month_days in history:
+            if revenue <= 0:
+                days += month_days
+                continue
+            if remaining <= revenue:
+                return days + remaining / revenue * month_days
+            remaining -= revenue
+            days += month_days
+        return days
+
+    @api.model
+    def _dunning_ratio(self, numerator, denominator, factor=1.0):
+        """numerator / denominator x factor, or 0 when the denominator is not positive."""
+        return numerator / denominator * factor if denominator > 0 else 0.0
+
+    @api.model
+    def _dunning_kpi_values(self, base, period_days, revenue_history):
+        """Derive every KPI of one row from its additive amounts (see BASE_FIELDS).
+
+        ``revenue_history`` lists ``(credit sales, days)`` of the month and the ones before it,
+        newest first; the countback DSO and BPDSO both consume it.
+        """
+        ratio = self._dunning_ratio
+        dso_simple = ratio(base["closing_ar"], base["revenue"], period_days)
+        bpdso_simple = ratio(base["current_ar"], base["revenue"], period_days)
+        dso_countback = self._dunning_countback_days(base["closing_ar"], revenue_history)
+        bpdso_countback = self._dunning_countback_days(base["current_ar"], revenue_history)
+        flows = base["opening_ar"] + base["revenue"]
+        return {
+            **base,
+            "period_days": period_days,
+            "overdue_ar": base["closing_ar"] - base["current_ar"],
+            "dso_simple": dso_simple,
+            "dso_countback": dso_countback,
+            "bpdso_simple": bpdso_simple,
+            "bpdso_countback": bpdso_countback,
+            "dbt_simple": dso_simple - bpdso_simple,
+            "dbt_countback": dso_countback - bpdso_countback,
+            "dbt_paid": ratio(base["paid_days_late_sum"], base["paid_amount"]),
+            "weighted_delay": ratio(base["paid_days_signed_sum"], base["paid_amount"]),
+            "cei": ratio(flows - base["closing_ar"], flows - base["current_ar"], 100.0),
+            "collection_rate": ratio(base["collected_amount"], base["collection_base"], 100.0),
+        }
+
+    # ------------------------------------------------------------------
+    # Reading the ledger (a fixed number of set-based queries per company)
+    # ------------------------------------------------------------------
+    @api.model
+    def _dunning_fetch_amounts(self, company, months):
+        """Read the additive amounts per (month, partner) for the given month starts.
+
+        Returns ``(base, revenue)``: ``base[(month, partner_id)]`` is a dict of BASE_FIELDS
+        (revenue excepted) and ``revenue[(month, partner_id)]`` the credit sales of every month
+        from COUNTBACK_MONTHS before the first one to the last one (partner_id None: no partner).
+        """
+        for model in ("account.move.line", "account.move", "account.partial.reconcile", "account.account"):
+            self.env[model].flush_model()
+        first, last = months[0], months[-1]
+        history_start = first - relativedelta(months=COUNTBACK_MONTHS)
+        last_end = last + relativedelta(months=1, days=-1)
+        cte = SQL(
+            """
+            WITH paid AS (
+                SELECT pr.debit_move_id AS line_id, MAX(pr.max_date) AS full_date
+                  FROM account_partial_reconcile pr
+                 WHERE pr.company_id = %(company)s
+                 GROUP BY pr.debit_move_id
+            ),
+            recv AS (
+                SELECT line.id,
+                       line.date,
+                       line.date_maturity,
+                       line.balance,
+                       move.move_type,
+                       COALESCE(partner.commercial_partner_id, line.partner_id) AS partner_id,
+                       CASE WHEN line.reconciled THEN paid.full_date END AS full_date
+                  FROM account_move_line line
+                  JOIN account_account account ON account.id = line.account_id
+                  JOIN account_move move ON move.id = line.move_id
+             LEFT JOIN res_partner partner ON partner.id = line.partner_id
+             LEFT JOIN paid ON paid.line_id = line.id
+                 WHERE line.company_id = %(company)s
+                   AND line.parent_state = 'posted'
+                   AND account.account_type = 'asset_receivable'
+            ),
+            months AS (
+                SELECT m::date AS month_start, (m + interval '1 month' - interval '1 day')::date AS month_end
+                  FROM generate_series(%(first)s::date, %(last)s::date, interval '1 month') AS m
+            )
+            """,
+            company=company.id,
+            first=first,
+            last=last,
+        )
+        base = defaultdict(lambda: dict.fromkeys(BASE_FIELDS, 0.0))
+        revenue = defaultdict(float)
+        cr = self.env.cr
+
+        # credit sales incl. VAT: invoices and receipts minus credit notes, by accounting month
+        cr.execute(
+            SQL(
+                """%s
+                SELECT date_trunc('month', r.date)::date, r.partner_id, SUM(r.balance)
+                  FROM recv r
+                 WHERE r.move_type IN ('out_invoice', 'out_receipt', 'out_refund')
+                   AND r.date BETWEEN %s AND %s
+                 GROUP BY 1, 2
+                """,
+                cte,
+                history_start,
+                last_end,
+            )
+        )
+        for month, partner, amount in cr.fetchall():
+            revenue[month, partner] = amount
+
+        # AR: balance before the first month, then the movement of each month (cumulated below)
+        cr.execute(
+            SQL(
+                """%s
+                SELECT CASE WHEN r.date < %s THEN NULL ELSE date_trunc('month', r.date)::date END,
+                       r.partner_id, SUM(r.balance)
+                  FROM recv r
+                 WHERE r.date <= %s
+                 GROUP BY 1, 2
+                """,
+                cte,
+                first,
+                last_end,
+            )
+        )
+        opening, movements = defaultdict(float), defaultdict(float)
+        for month, partner, amount in cr.fetchall():
+            if month is None:
+                opening[partner] += amount
+            else:
+                movements[month, partner] += amount
+        partners = set(opening) | {partner for _month, partner in movements}
+        for partner in partners:
+            balance = opening[partner]
+            for month in months:
+                amounts = base[month, partner]
+                amounts["opening_ar"] = balance
+                balance += movements[month, partner]
+                amounts["closing_ar"] = balance
+
+        # not yet due at each month end: debit items due later, still open that day
+        cr.execute(
+            SQL(
+                """%s
+                SELECT mo.month_start, r.partner_id, SUM(r.balance - COALESCE(settled.amount, 0))
+                  FROM months mo
+                  JOIN recv r ON r.balance > 0
+                             AND r.date <= mo.month_end
+                             AND r.date_maturity > mo.month_end
+                             AND (r.full_date IS NULL OR r.full_date > mo.month_end)
+             LEFT JOIN LATERAL (
+                        SELECT SUM(pr.amount) AS amount
+                          FROM account_partial_reconcile pr
+                         WHERE pr.debit_move_id = r.id AND pr.max_date <= mo.month_end
+                       ) settled ON TRUE
+                 GROUP BY 1, 2
+                """,
+                cte,
+            )
+        )
+        for month, partner, amount in cr.fetchall():
+            base[month, partner]["current_ar"] = amount
+
+        # collection rate: overdue items open at the opening, and what was collected on them in the month
+        cr.execute(
+            SQL(
+                """%s
+                SELECT mo.month_start, r.partner_id,
+                       SUM(r.balance - COALESCE(settled.amount, 0)),
+                       SUM(COALESCE(collected.amount, 0))
+                  FROM months mo
+                  JOIN recv r ON r.balance > 0
+                             AND r.date < mo.month_start
+                             AND r.date_maturity < mo.month_start
+                             AND (r.full_date IS NULL OR r.full_date >= mo.month_start)
+             LEFT JOIN LATERAL (
+                        SELECT SUM(pr.amount) AS amount
+                          FROM account_partial_reconcile pr
+                         WHERE pr.debit_move_id = r.id AND pr.max_date < mo.month_start
+                       ) settled ON TRUE
+             LEFT JOIN LATERAL (
+                        SELECT SUM(pr.amount) AS amount
+                          FROM account_partial_reconcile pr
+                          JOIN account_move_line counterpart ON counterpart.id = pr.credit_move_id
+                          JOIN account_move counter_move ON counter_move.id = counterpart.move_id
+                         WHERE pr.debit_move_id = r.id
+                           AND pr.max_date BETWEEN mo.month_start AND mo.month_end
+                           AND counter_move.move_type != 'out_refund'
+                       ) collected ON TRUE
+                 WHERE r.balance - COALESCE(settled.amount, 0) > 0
+                 GROUP BY 1, 2
+                """,
+                cte,
+            )
+        )
+        for month, partner, overdue, collected in cr.fetchall():
+            base[month, partner]["collection_base"] = overdue
+            base[month, partner]["collected_amount"] = collected
+
+        # invoice instalments fully paid in the month: amount-weighted days late
+        cr.execute(
+            SQL(
+                """%s
+                SELECT date_trunc('month', r.full_date)::date, r.partner_id,
+                       SUM(r.balance),
+                       SUM(r.balance * GREATEST(r.full_date - r.date_maturity, 0)),
+                       SUM(r.balance * (r.full_date - r.date_maturity))
+                  FROM recv r
+                 WHERE r.balance > 0
+                   AND r.move_type IN ('out_invoice', 'out_receipt')
+                   AND r.full_date BETWEEN %s AND %s
+                 GROUP BY 1, 2
+                """,
+                cte,
+                first,
+                last_end,
+            )
+        )
+        for month, partner, amount, late, signed in cr.fetchall():
+            amounts = base[month, partner]
+            amounts["paid_amount"] = amount
+            amounts["paid_days_late_sum"] = late
+            amounts["paid_days_signed_sum"] = signed
+
+        for (month, partner), amount in revenue.items():
+            if month >= first:
+                base[month, partner]["revenue"] = amount
+        return base, revenue
+
+    # ------------------------------------------------------------------
+    # Refresh
+    # ------------------------------------------------------------------
+    @api.model
+    def _dunning_month_starts(self, date_from, date_to):
+        """First days of the months from date_from's month to date_to's month, oldest first."""
+        month = fields.Date.to_date(date_from).replace(day=1)
+        end = fields.Date.to_date(date_to).replace(day=1)
+        if month > end:
+            raise UserError(self.env._("The first month to refresh must not be after the last one."))
+        months = []
+        while month <= end:
+            months.append(month)
+            month += relativedelta(months=1)
+        return months
+
+    @api.model
+    def _dunning_refresh(self, company, date_from, date_to):
+        """Rebuild the KPI rows of a company (whole company and each customer) for a range of months."""
+        months = self._dunning_month_starts(date_from, date_to)
+        # one rebuild at a time per company (button and cron alike); the second waits, then redoes it
+        self.env.cr.execute(SQL("SELECT pg_advisory_xact_lock(%s, %s)", KPI_LOCK_KEY, company.id))
+        base, revenue = self._dunning_fetch_amounts(company, months)
+
+        totals = defaultdict(lambda: dict.fromkeys(BASE_FIELDS, 0.0))
+        for (month, _partner), amounts in base.items():
+            for name, value in amounts.items():
+                totals[month][name] += value
+        company_revenue = defaultdict(float)
+        for (month, _partner), amount in revenue.items():
+            company_revenue[month] += amount
+
+        def history(month, amounts_by_month, partner=False):
+            """(revenue, days) of `month` and the months before it, newest first."""
+            result = []
+            for back in range(COUNTBACK_MONTHS + 1):
+                start = month - relativedelta(months=back)
+                key = start if partner is False else (start, partner)
+                result.append((amounts_by_month.get(key, 0.0), calendar.monthrange(start.year, start.month)[1]))
+            return result
+
+        vals_list = []
+        for month in months:
+            days = calendar.monthrange(month.year, month.month)[1]
+            vals_list.append(
+                {
+                    "company_id": company.id,
+                    "date": month,
+                    "partner_id": False,
+                    **self._dunning_kpi_values(totals[month], days, history(month, company_revenue)),
+                }
+            )
+        for (month, partner), amounts in base.items():
+            if partner is None or not any(amounts.values()):
+                continue
+            days = calendar.monthrange(month.year, month.month)[1]
+            vals_list.append(
+                {
+                    "company_id": company.id,
+                    "date": month,
+                    "partner_id": partner,
+                    **self._dunning_kpi_values(amounts, days, history(month, revenue, partner)),
+                }
+            )
+        self.search([("company_id", "=", company.id), ("date", "in", months)]).unlink()
+        return self.create(vals_list)
+
+    @api.model
+    def _dunning_default_range(self, today=None):
+        """The REFRESH_MONTHS complete months before today's month: (first day, last month's first day)."""
+        today = today or fields.Date.context_today(self)
+        last = today.replace(day=1) - relativedelta(months=1)
+        return last - relativedelta(months=REFRESH_MONTHS - 1), last
+
+    def action_refresh(self):
+        """Rebuild the last complete months of the selected companies, then reopen the dashboard."""
+        if not self.env.user.has_group("account.group_account_manager"):
+            raise AccessError(self.env._("Only accounting managers can refresh the collection KPIs."))
+        date_from, date_to = self._dunning_default_range()
+        for company in self.env.companies:
+            self._dunning_refresh(company, date_from, date_to)
+        return self.action_open_dashboard()
+
+    @api.model
+    def _cron_refresh(self):
+        """Rebuild the last complete months of every active company."""
+        date_from, date_to = self._dunning_default_range()
+        for company in self.env["res.company"].search([("active", "=", True)]):
+            self.with_company(company)._dunning_refresh(company, date_from, date_to)
+
+    @api.model
+    def action_open_dashboard(self):
+        """Open the company rows of the latest three months measured for the current company."""
+        company = self.env.company
+        latest = self.search([("company_id", "=", company.id), ("partner_id", "=", False)], limit=1, order="date desc")
+        domain = [("company_id", "=", company.id), ("partner_id", "=", False)]
+        if latest:
+            domain.append(("date", ">=", latest.date - relativedelta(months=2)))
+        action = self.env["ir.actions.act_window"]._for_xml_id("account_dunning.account_dunning_kpi_action_dashboard")
+        action["domain"] = domain
+        return action
