@@ -38,8 +38,8 @@ class ResCompany(models.Model):
     @api.model
     def _dunning_init_default_scenarios(self):
         """At installation, companies other than the main one get the default scenarios too."""
-        with_scenarios = self.env["account.dunning.scenario"].with_context(active_test=False)._read_group(
-            [], ["company_id"]
+        with_scenarios = (
+            self.env["account.dunning.scenario"].with_context(active_test=False)._read_group([], ["company_id"])
         )
         done = {company.id for (company,) in with_scenarios}
         self.search([("id", "not in", list(done))])._dunning_create_default_scenarios()
