@@ -57,7 +57,9 @@ class AccountDunningRun(models.AbstractModel):
                 result["followups"] += followups
             else:
                 self._flag_to_reconcile(company, moves.commercial_partner_id, skipped)
-                result["followups"] += self._act(company, date, followups)
+                acted = self._act(company, date, followups)
+                result["followups"] += [followup for followup in acted if followup["action"]]
+                result["skipped"] += [followup for followup in acted if not followup["action"]]
             done += len(batch_ids)
             if self.env.context.get("dunning_cron") and not preview:
                 self.env["ir.cron"]._notify_progress(done=done, remaining=len(partner_ids) - done)
@@ -261,6 +263,7 @@ class AccountDunningRun(models.AbstractModel):
             "to_reconcile": self.env._("Unreconciled payments or credit notes cover the amount due"),
             "interval": self.env._("Too soon after the previous follow-up"),
             "locked": self.env._("Handled by another run at the same time"),
+            "error": self.env._("The follow-up could not be recorded (see the server log)"),
         }
 
     # ------------------------------------------------------------------
@@ -286,7 +289,10 @@ class AccountDunningRun(models.AbstractModel):
 
     @api.model
     def _act(self, company, date, followups):
-        """Record each follow-up (and send it unless it waits for validation), one customer at a time."""
+        """Record each follow-up (and send it unless it waits for validation), one customer at a time.
+
+        Each follow-up dict gets its ``action`` (empty when not recorded, with a ``reason``).
+        """
         action_model = self.env["account.dunning.action"]
         for followup in followups:
             followup["action"] = action_model
@@ -300,10 +306,15 @@ class AccountDunningRun(models.AbstractModel):
             except psycopg2.errors.UniqueViolation:
                 followup["reason"] = "already_done"
                 continue
+            except Exception as error:  # one customer's bad data must not stop the run
+                _logger.warning("Follow-up of %s could not be recorded: %s", followup["partner"].name, error)
+                self.env.invalidate_all()
+                followup["reason"] = "error"
+                continue
             followup["action"] = action
-            if not (action.level_id.need_validation or not company.dunning_send_enabled):
+            if company.dunning_send_enabled and not action.level_id.need_validation:
                 self._send_actions(action)
-        return [followup for followup in followups if followup["action"]]
+        return followups
 
     @api.model
     def _prepare_action_vals(self, company, date, followup):
@@ -343,7 +354,7 @@ class AccountDunningRun(models.AbstractModel):
             try:
                 with self.env.cr.savepoint():
                     self._send_action(action)
-            except Exception as error:
+            except Exception as error:  # any failure of one customer must not stop the others
                 _logger.warning("Follow-up %s for %s failed: %s", action.name, action.partner_id.name, error)
                 self.env.invalidate_all()
                 action.write({"state": "failed", "failure_reason": str(error)})

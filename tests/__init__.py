@@ -8,3 +8,4 @@ from . import test_dunning_payment_instructions
 from . import test_dunning_penalty_invoice
 from . import test_dunning_kpi
 from . import test_dunning_cash_forecast
+from . import test_dunning_concurrency

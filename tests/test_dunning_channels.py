@@ -113,7 +113,7 @@ class TestDunningChannels(DunningRunCommon):
         actions[1].action_cancel()
         self.assertEqual(actions.mapped("state"), ["done", "cancelled"])
 
-    @mute_logger("odoo.addons.account_dunning.models.account_dunning_run")
+    @mute_logger("odoo.addons.account_dunning.models.account_dunning_run", "odoo.addons.mail.models.mail_render_mixin")
     def test_broken_template_fails_that_customer_only(self):
         broken_template = self.levels[0].mail_template_id.copy({"body_html": "<p t-out='object.no_such_field'/>"})
         broken_scenario = self.scenario_good.copy({"segment_ids": False, "name": "Broken"})

@@ -19,6 +19,7 @@ class TestDunningSafety(DunningRunCommon):
             other_cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", (DUNNING_LOCK_NAMESPACE, self.customer.id))
             result = self._run("2025-01-05")
             self.assertFalse(result["followups"])
+            self.assertEqual([entry["reason"] for entry in result["skipped"]], ["locked"])
             self.assertFalse(self._actions())
         finally:
             other_cr.rollback()
