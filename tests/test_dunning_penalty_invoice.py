@@ -42,6 +42,11 @@ class TestDunningPenaltyInvoice(DunningLatePaymentCommon):
         self.assertEqual(invoice.dunning_penalty_move_ids, penalty)
         self.assertEqual(invoice.dunning_penalty_invoiced_until, self._d("2025-03-02"))
         self.assertEqual(penalty.dunning_penalty_source_ids, invoice)
+        # an unpaid penalty invoice bears no penalty itself (no interest on interest)
+        penalty.action_post()
+        self.assertFalse(penalty._dunning_is_penalty_eligible(self._d("2025-12-31")))
+        self.assertEqual(penalty._dunning_late_penalty(self._d("2025-12-31")), 0.0)
+        self.assertEqual(penalty._dunning_recovery_indemnity(self._d("2025-12-31")), 0.0)
 
     def test_no_period_is_invoiced_twice(self):
         invoice = self._invoice(1000.0, "2025-01-31")
