@@ -196,11 +196,15 @@ class AccountMove(models.Model):
     # Rules
     # ------------------------------------------------------------------
     def _dunning_is_penalty_eligible(self, to_date):
-        """Penalties apply to posted customer invoices of business customers, due before to_date."""
+        """Penalties apply to posted customer invoices of business customers, due before to_date.
+
+        Penalty invoices themselves are left out: no interest on interest (Code civil 1343-2).
+        """
         self.ensure_one()
         return (
             self.move_type == "out_invoice"
             and self.state == "posted"
+            and not self.dunning_penalty_source_ids
             and bool(self.invoice_date_due)
             and self.invoice_date_due < to_date
             and self.commercial_partner_id.is_company

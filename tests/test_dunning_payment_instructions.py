@@ -2,6 +2,7 @@ from stdnum import iso11649
 
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
+from odoo.tools import mute_logger
 
 from .common_late_payment import DunningLatePaymentCommon
 
@@ -95,6 +96,7 @@ class TestDunningPaymentInstructions(DunningLatePaymentCommon):
             f"douze {chf.currency_unit_label} et cinquante {chf.currency_subunit_label}",
         )
 
+    @mute_logger("odoo.tests.form.onchange")  # an unrelated onchange warning of the core settings form
     def test_settings_form(self):
         account = self._bank_account(VALID_IBAN)
         with Form(self.env["res.config.settings"]) as form:

@@ -1,5 +1,5 @@
 from odoo.exceptions import UserError
-from odoo.tests import freeze_time, tagged
+from odoo.tests import Form, freeze_time, tagged
 
 from .common_late_payment import DunningLatePaymentCommon
 
@@ -42,6 +42,11 @@ class TestDunningPenaltyInvoice(DunningLatePaymentCommon):
         self.assertEqual(invoice.dunning_penalty_move_ids, penalty)
         self.assertEqual(invoice.dunning_penalty_invoiced_until, self._d("2025-03-02"))
         self.assertEqual(penalty.dunning_penalty_source_ids, invoice)
+        # an unpaid penalty invoice bears no penalty itself (no interest on interest)
+        penalty.action_post()
+        self.assertFalse(penalty._dunning_is_penalty_eligible(self._d("2025-12-31")))
+        self.assertEqual(penalty._dunning_late_penalty(self._d("2025-12-31")), 0.0)
+        self.assertEqual(penalty._dunning_recovery_indemnity(self._d("2025-12-31")), 0.0)
 
     def test_no_period_is_invoiced_twice(self):
         invoice = self._invoice(1000.0, "2025-01-31")
@@ -102,3 +107,21 @@ class TestDunningPenaltyInvoice(DunningLatePaymentCommon):
         invoice = self._invoice(1000.0, "2025-01-31")
         penalty = self._click(invoice)
         self.assertEqual(penalty.invoice_line_ids.account_id, invoice.journal_id.default_account_id)
+
+    @freeze_time("2025-03-02")
+    def test_list_action_and_invoice_form(self):
+        invoice_a = self._invoice(1000.0, "2025-01-31")
+        invoice_b = self._invoice(500.0, "2025-02-15")
+        form = Form(invoice_a.with_user(self.billing_user))
+        self.assertTrue(form.dunning_show_late_payment)
+        self.assertAlmostEqual(form.dunning_penalty_amount, 12.97)
+        self.assertAlmostEqual(form.dunning_indemnity_amount, 40.0)
+        server_action = self.env.ref("account_dunning.account_move_action_dunning_invoice_penalties")
+        action = (
+            server_action.with_user(self.billing_user)
+            .with_context(active_model="account.move", active_ids=(invoice_a + invoice_b).ids)
+            .run()
+        )
+        penalty = self.env["account.move"].browse(action["res_id"])
+        self.assertEqual(penalty.invoice_line_ids.mapped("price_unit"), [16.21, 80.0])
+        self.assertEqual(Form(penalty).dunning_penalty_date_to, "2025-03-02")
