@@ -10,6 +10,15 @@
     "depends": ["account", "mail", "sms", "portal", "account_payment"],
     "external_dependencies": {"python": ["python-stdnum", "num2words"]},
     "data": [
+        "security/ir.model.access.csv",
+        "security/account_dunning_security.xml",
         "views/res_partner_views.xml",
+        "views/account_dunning_segment_rule_views.xml",
+        "views/account_move_views.xml",
+        "views/res_config_settings_views.xml",
+        "wizards/account_dunning_segment_override_views.xml",
+        "views/account_dunning_menus.xml",
+        "data/ir_cron_data.xml",
     ],
+    "post_init_hook": "post_init_hook",
 }
