@@ -28,10 +28,13 @@
         "views/res_config_settings_views.xml",
         "wizards/account_dunning_run_wizard_views.xml",
         "wizards/account_move_dunning_wizard_views.xml",
+        "views/account_dunning_segment_rule_views.xml",
+        "wizards/account_dunning_segment_override_views.xml",
         "views/account_dunning_menus.xml",
         "views/account_dunning_kpi_views.xml",
         "report/account_dunning_cash_forecast_views.xml",
         "views/account_dunning_reporting_menus.xml",
         "data/ir_cron_data.xml",
     ],
+    "post_init_hook": "post_init_hook",
 }

@@ -11,3 +11,4 @@ from . import account_dunning_run
 from . import account_dunning_ecb_rate
 from . import res_partner_bank
 from . import account_dunning_kpi
+from . import account_dunning_segment_rule

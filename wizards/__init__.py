@@ -1,2 +1,3 @@
 from . import account_dunning_run_wizard
 from . import account_move_dunning_wizard
+from . import account_dunning_segment_override
