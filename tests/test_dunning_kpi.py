@@ -168,10 +168,27 @@ class TestDunningKpi(DunningLedgerCommon):
     def test_opening_and_closing_chain(self):
         rows = self._refresh()
         april, may = self._row(rows, "2024-04-01"), self._row(rows, "2024-05-01")
-        self.assertRecordValues(april, [{"opening_ar": 0.0, "revenue": 800.0, "closing_ar": 800.0}])
+        # A0 is paid on 5 May: still open, and not yet due, on 30 April
+        self.assertRecordValues(
+            april, [{"opening_ar": 0.0, "revenue": 800.0, "closing_ar": 800.0, "current_ar": 800.0}]
+        )
         self.assertRecordValues(
             may,
-            [{"opening_ar": 800.0, "revenue": 3100.0, "closing_ar": 3100.0, "paid_amount": 800.0, "dbt_paid": 4.0}],
+            [
+                {
+                    "opening_ar": 800.0,
+                    "revenue": 3100.0,
+                    "closing_ar": 3100.0,
+                    # A1 (due 9 June, paid 19 June) was still open on 31 May; B1 was already due
+                    "current_ar": 1000.0,
+                    "bpdso_simple": 10.0,  # 1000 / 3100 * 31
+                    "dso_simple": 31.0,
+                    "cei": 27.59,  # (800 + 3100 - 3100) / (800 + 3100 - 1000) * 100
+                    "collection_base": 0.0,  # A0 fell due on 1 May: not overdue on 30 April
+                    "paid_amount": 800.0,
+                    "dbt_paid": 4.0,
+                }
+            ],
         )
 
     def test_credit_notes_are_not_collections(self):
