@@ -300,6 +300,7 @@ class TestDunningKpi(DunningLedgerCommon):
         rows = self.Kpi.with_user(billing).search(action["domain"])
         self.assertEqual(rows.mapped("date"), [date(2024, 6, 1), date(2024, 5, 1), date(2024, 4, 1)])
         self.assertEqual(rows[0].dso_simple, 31.0)
+        self.assertEqual(rows[0].with_context(lang="en_US").display_name, "June 2024")
 
     @freeze_time("2024-07-03")
     def test_cron_refreshes_every_company(self):
