@@ -202,6 +202,23 @@ class TestDunningKpi(DunningLedgerCommon):
         # overdue on June 30: B1's 1800 (A2 falls due in July); collected: the 500 payment, not the 400 credit note
         self.assertRecordValues(row, [{"collection_base": 1800.0, "collected_amount": 500.0, "collection_rate": 27.78}])
 
+    def test_only_posted_items_count(self):
+        draft = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.cust_a.id,
+                "invoice_date": "2024-06-12",
+                "invoice_date_due": "2024-07-12",
+                "invoice_line_ids": [Command.create({"name": "Draft", "quantity": 1, "price_unit": 999})],
+            }
+        )
+        cancelled = self._invoice(self.cust_b, "2024-06-14", "2024-07-14", 777)
+        cancelled.button_draft()
+        cancelled.button_cancel()
+        self.assertEqual((draft | cancelled).mapped("state"), ["draft", "cancel"])
+        row = self._row(self._refresh(), "2024-06-01")
+        self.assertRecordValues(row, [{"revenue": 3000.0, "closing_ar": 3100.0, "current_ar": 1800.0}])
+
     def test_refresh_replaces_rows(self):
         first = self._refresh()
         second = self._refresh()
