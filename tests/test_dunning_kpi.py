@@ -314,6 +314,16 @@ class TestDunningKpi(DunningLedgerCommon):
         self.assertIn(("date", ">=", date(2024, 4, 1)), action["domain"])
         # billing users read the dashboard
         self.assertEqual(self.Kpi.with_user(billing).action_open_dashboard()["domain"], action["domain"])
+        # the menu runs a server action: billing users and auditors may run it without write access
+        menu_action = self.env.ref("account_dunning.account_dunning_kpi_action_open_dashboard")
+        auditor = new_test_user(
+            self.env,
+            login="kpi_auditor",
+            groups="account.group_account_readonly",
+            company_id=self.company_data["company"].id,
+        )
+        for user in (billing, auditor):
+            self.assertEqual(menu_action.with_user(user).run()["domain"], action["domain"])
         rows = self.Kpi.with_user(billing).search(action["domain"])
         self.assertEqual(rows.mapped("date"), [date(2024, 6, 1), date(2024, 5, 1), date(2024, 4, 1)])
         self.assertEqual(rows[0].dso_simple, 31.0)
