@@ -68,7 +68,7 @@ class AccountMove(models.Model):
             )
             move.dunning_penalty_invoiced_until = max(dates, default=False)
 
-    @api.depends("state", "move_type", "invoice_date_due", "amount_residual", "partner_id.is_company")
+    @api.depends("state", "move_type", "invoice_date_due", "amount_residual", "commercial_partner_id.is_company")
     def _compute_dunning_late_payment(self):
         """Today's penalty and indemnity of the late customer invoices of business customers."""
         today = fields.Date.context_today(self)
