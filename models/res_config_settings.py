@@ -25,8 +25,8 @@ class ResConfigSettings(models.TransientModel):
 
     @api.depends("company_id")
     def _compute_dunning_ecb_rate_ids(self):
-        """The half-year ECB rates known to the database, newest first."""
-        rates = self.env["account.dunning.ecb.rate"].search([])
+        """The last twelve half-year ECB rates (six years), newest first; the menu lists them all."""
+        rates = self.env["account.dunning.ecb.rate"].search([], order="date desc", limit=12)
         for settings in self:
             settings.dunning_ecb_rate_ids = rates
 
