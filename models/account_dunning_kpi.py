@@ -6,6 +6,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, create_unique_index
+from odoo.tools.misc import format_date
 
 #: months of revenue history the countback method may consume before it gives up
 COUNTBACK_MONTHS = 24
@@ -199,6 +200,13 @@ class AccountDunningKpi(models.Model):
             self._table,
             ["company_id", "date", "COALESCE(partner_id, 0)"],
         )
+
+    @api.depends("date", "partner_id")
+    def _compute_display_name(self):
+        """Month in words, followed by the customer on the per-customer rows."""
+        for kpi in self:
+            month = format_date(self.env, kpi.date, date_format="MMMM yyyy") if kpi.date else ""
+            kpi.display_name = f"{month} - {kpi.partner_id.display_name}" if kpi.partner_id else month
 
     # ------------------------------------------------------------------
     # Formulas

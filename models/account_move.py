@@ -180,7 +180,14 @@ class AccountMove(models.Model):
             )
             move.dunning_penalty_invoiced_until = max(dates, default=False)
 
-    @api.depends("state", "move_type", "invoice_date_due", "amount_residual", "partner_id.is_company")
+    @api.depends(
+        "state",
+        "move_type",
+        "invoice_date_due",
+        "amount_residual",
+        "matched_payment_ids.state",
+        "commercial_partner_id.is_company",
+    )
     def _compute_dunning_late_payment(self):
         """Today's penalty and indemnity of the late customer invoices of business customers."""
         today = fields.Date.context_today(self)
@@ -222,13 +229,50 @@ class AccountMove(models.Model):
             ["debit_move_id", "max_date:day"],
             ["amount:sum"],
         )
-        reductions = defaultdict(list)
+        reductions = self._dunning_unmatched_payment_reductions()
         for line, day, amount in groups:
             reductions[line.move_id.id].append((day, amount))
         totals = defaultdict(float)
         for line in lines:
             totals[line.move_id.id] += line.balance
         return {move.id: (totals[move.id], sorted(reductions[move.id])) for move in self}
+
+    def _dunning_unmatched_payment_reductions(self):
+        """Registered payments without journal entry reduce what is owed from their date, oldest invoice first.
+
+        Without an outstanding account, Odoo 18 registers a payment without any journal entry: the invoice is
+        "in payment" but its receivable is not reconciled until the bank statement is matched. Each such payment
+        covers its invoices (credit notes it nets add to it) in due-date order, at most what each still owes
+        unreconciled. Returns {invoice id: [(payment date, amount in company currency)]}, one search.
+        """
+        reductions = defaultdict(list)
+        payments = self.env["account.payment"].search(
+            [
+                ("invoice_ids", "in", self.ids),
+                ("move_id", "=", False),
+                ("payment_type", "=", "inbound"),
+                ("state", "in", ("in_process", "paid")),
+            ],
+            order="date, id",
+        )
+        left = {}  # invoice id -> company-currency amount still owed and not yet covered
+        for payment in payments:
+            documents = payment.invoice_ids.filtered(lambda m: m.state == "posted")
+            invoices = documents.filtered(lambda m: m.move_type == "out_invoice").sorted(
+                lambda m: (m.invoice_date_due or m.date, m.id)
+            )
+            available = abs(payment.amount_company_currency_signed) + sum(
+                abs(refund.amount_residual_signed) for refund in documents if refund.move_type == "out_refund"
+            )
+            for invoice in invoices:
+                left.setdefault(invoice.id, invoice.amount_residual_signed)
+                used = min(available, left[invoice.id])
+                if invoice.company_currency_id.compare_amounts(used, 0.0) <= 0:
+                    continue
+                reductions[invoice.id].append((payment.date, used))
+                left[invoice.id] -= used
+                available -= used
+        return reductions
 
     def _dunning_late_penalty_map(self, to_date, since_invoiced=False):
         """Per invoice id, its penalty periods until to_date (inclusive); see _dunning_late_penalty_periods."""

@@ -72,7 +72,12 @@ class ResCompany(models.Model):
         digits=(6, 2),
         default=10.0,
     )
-    dunning_fixed_rate = fields.Float(string="Fixed Late-Payment Rate (%)", digits=(6, 2))
+    dunning_fixed_rate = fields.Float(
+        string="Fixed Late-Payment Rate (%)",
+        digits=(6, 2),
+        help="Annual rate of your terms and conditions. French law (L441-10) forbids a rate below three times the "
+        "legal interest rate; this is not checked here.",
+    )
     dunning_penalty_account_id = fields.Many2one(
         comodel_name="account.account",
         string="Penalty Income Account",

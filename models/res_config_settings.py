@@ -17,6 +17,34 @@ class ResConfigSettings(models.TransientModel):
     dunning_penalty_account_id = fields.Many2one(related="company_id.dunning_penalty_account_id", readonly=False)
     dunning_bank_account_id = fields.Many2one(related="company_id.dunning_bank_account_id", readonly=False)
     dunning_company_partner_id = fields.Many2one(related="company_id.partner_id")
+    dunning_ecb_rate_ids = fields.Many2many(
+        comodel_name="account.dunning.ecb.rate",
+        string="ECB Rates",
+        compute="_compute_dunning_ecb_rate_ids",
+    )
+    dunning_current_penalty_rate = fields.Float(
+        string="Penalty Rate Today (%)",
+        digits=(6, 2),
+        compute="_compute_dunning_current_penalty_rate",
+    )
+
+    @api.depends("company_id")
+    def _compute_dunning_ecb_rate_ids(self):
+        """The last twelve half-year ECB rates (six years), newest first; the menu lists them all."""
+        rates = self.env["account.dunning.ecb.rate"].search([], order="date desc", limit=12)
+        for settings in self:
+            settings.dunning_ecb_rate_ids = rates
+
+    @api.depends("dunning_rate_mode", "dunning_rate_margin", "dunning_fixed_rate")
+    def _compute_dunning_current_penalty_rate(self):
+        """Annual penalty rate of today with the settings as edited: fixed rate, or today's ECB rate + margin."""
+        today = fields.Date.context_today(self)
+        ecb_today = self.env["account.dunning.ecb.rate"]._dunning_rate_at(today)
+        for settings in self:
+            if settings.dunning_rate_mode == "fixed":
+                settings.dunning_current_penalty_rate = settings.dunning_fixed_rate
+            else:
+                settings.dunning_current_penalty_rate = ecb_today + settings.dunning_rate_margin
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -68,6 +68,13 @@ class TestDunningCashForecast(DunningLedgerCommon):
         # paid invoices and the open credit note are not expected receipts
         self.assertNotIn(self.credit_note, lines.move_id)
 
+    def test_only_posted_invoices(self):
+        invoice = self._invoice(self.cust_a, "2024-06-28", "2024-07-28", 640)
+        invoice.button_draft()
+        self.assertFalse(self.Forecast.search([("move_id", "=", invoice.id)]), "draft invoices are not expected")
+        invoice.action_post()
+        self.assertTrue(self.Forecast.search([("move_id", "=", invoice.id)]))
+
     def test_weekly_buckets(self):
         groups = self.Forecast._read_group(
             [("company_id", "=", self.company_data["company"].id)], ["forecast_date:week"], ["amount_residual:sum"]

@@ -168,10 +168,27 @@ class TestDunningKpi(DunningLedgerCommon):
     def test_opening_and_closing_chain(self):
         rows = self._refresh()
         april, may = self._row(rows, "2024-04-01"), self._row(rows, "2024-05-01")
-        self.assertRecordValues(april, [{"opening_ar": 0.0, "revenue": 800.0, "closing_ar": 800.0}])
+        # A0 is paid on 5 May: still open, and not yet due, on 30 April
+        self.assertRecordValues(
+            april, [{"opening_ar": 0.0, "revenue": 800.0, "closing_ar": 800.0, "current_ar": 800.0}]
+        )
         self.assertRecordValues(
             may,
-            [{"opening_ar": 800.0, "revenue": 3100.0, "closing_ar": 3100.0, "paid_amount": 800.0, "dbt_paid": 4.0}],
+            [
+                {
+                    "opening_ar": 800.0,
+                    "revenue": 3100.0,
+                    "closing_ar": 3100.0,
+                    # A1 (due 9 June, paid 19 June) was still open on 31 May; B1 was already due
+                    "current_ar": 1000.0,
+                    "bpdso_simple": 10.0,  # 1000 / 3100 * 31
+                    "dso_simple": 31.0,
+                    "cei": 27.59,  # (800 + 3100 - 3100) / (800 + 3100 - 1000) * 100
+                    "collection_base": 0.0,  # A0 fell due on 1 May: not overdue on 30 April
+                    "paid_amount": 800.0,
+                    "dbt_paid": 4.0,
+                }
+            ],
         )
 
     def test_credit_notes_are_not_collections(self):
@@ -184,6 +201,23 @@ class TestDunningKpi(DunningLedgerCommon):
         row = self._row(self._refresh(date_from="2024-07-01", date_to="2024-07-31"), "2024-07-01")
         # overdue on June 30: B1's 1800 (A2 falls due in July); collected: the 500 payment, not the 400 credit note
         self.assertRecordValues(row, [{"collection_base": 1800.0, "collected_amount": 500.0, "collection_rate": 27.78}])
+
+    def test_only_posted_items_count(self):
+        draft = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.cust_a.id,
+                "invoice_date": "2024-06-12",
+                "invoice_date_due": "2024-07-12",
+                "invoice_line_ids": [Command.create({"name": "Draft", "quantity": 1, "price_unit": 999})],
+            }
+        )
+        cancelled = self._invoice(self.cust_b, "2024-06-14", "2024-07-14", 777)
+        cancelled.button_draft()
+        cancelled.button_cancel()
+        self.assertEqual((draft | cancelled).mapped("state"), ["draft", "cancel"])
+        row = self._row(self._refresh(), "2024-06-01")
+        self.assertRecordValues(row, [{"revenue": 3000.0, "closing_ar": 3100.0, "current_ar": 1800.0}])
 
     def test_refresh_replaces_rows(self):
         first = self._refresh()
@@ -280,9 +314,20 @@ class TestDunningKpi(DunningLedgerCommon):
         self.assertIn(("date", ">=", date(2024, 4, 1)), action["domain"])
         # billing users read the dashboard
         self.assertEqual(self.Kpi.with_user(billing).action_open_dashboard()["domain"], action["domain"])
+        # the menu runs a server action: billing users and auditors may run it without write access
+        menu_action = self.env.ref("account_dunning.account_dunning_kpi_action_open_dashboard")
+        auditor = new_test_user(
+            self.env,
+            login="kpi_auditor",
+            groups="account.group_account_readonly",
+            company_id=self.company_data["company"].id,
+        )
+        for user in (billing, auditor):
+            self.assertEqual(menu_action.with_user(user).run()["domain"], action["domain"])
         rows = self.Kpi.with_user(billing).search(action["domain"])
         self.assertEqual(rows.mapped("date"), [date(2024, 6, 1), date(2024, 5, 1), date(2024, 4, 1)])
         self.assertEqual(rows[0].dso_simple, 31.0)
+        self.assertEqual(rows[0].with_context(lang="en_US").display_name, "June 2024")
 
     @freeze_time("2024-07-03")
     def test_cron_refreshes_every_company(self):

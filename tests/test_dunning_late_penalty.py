@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
@@ -177,3 +179,49 @@ class TestDunningLatePenalty(DunningLatePaymentCommon):
         self.assertTrue(billing_rates.search([]))
         with self.assertRaises(AccessError):  # billing users only read the table
             billing_rates.create({"date": "2027-01-01", "rate": 2.0})
+
+    def _without_payment_entries(self):
+        """Registered payments get no journal entry, as with the full accounting app and no outstanding account.
+
+        Community always creates the entry; like core's test_payments_invoice_payment_state_without_outstanding_
+        accounts, this simulates the accounting app's override of _get_invoice_in_payment_state.
+        """
+        self.company_data["default_journal_bank"].inbound_payment_method_line_ids.payment_account_id = False
+        patcher = patch.object(
+            self.env.registry["account.move"], "_get_invoice_in_payment_state", lambda _self: "in_payment"
+        )
+        patcher.start()
+        self.addCleanup(patcher.stop)
+
+    def test_registered_payment_without_journal_entry(self):
+        # Without an outstanding account (accounting app), a registered payment has no journal entry: the invoice
+        # is "in payment" but not reconciled. It still stops the penalty on its date.
+        self._without_payment_entries()
+        invoice = self._invoice(1000.0, "2025-01-31")
+        # 600 paid on 10 Feb, like the reconciled partial payment: 4.32 + 4.32 = 8.64 on 2 Mar
+        partial = self._pay(invoice, 600.0, "2025-02-10")
+        self.assertFalse(partial.move_id)
+        self.assertAlmostEqual(invoice._dunning_late_penalty(self._d("2025-03-02")), 8.64)
+        # the other 600 paid on 2 Mar: nothing accrues afterwards, 8.64 still on 1 Jun
+        self._pay(invoice, 600.0, "2025-03-02")
+        self.assertEqual(invoice.payment_state, "in_payment")
+        self.assertAlmostEqual(invoice._dunning_late_penalty(self._d("2025-06-01")), 8.64)
+
+    def test_grouped_payment_without_journal_entry_covers_each_invoice(self):
+        # A (1,200 due 31 Jan) and B (600 due 15 Feb) paid together on 2 Mar by one payment without journal
+        # entry: A 30 days = 12.97, B 15 days = 3.24, whether B is computed alone or with A
+        self._without_payment_entries()
+        invoice_a = self._invoice(1000.0, "2025-01-31")
+        invoice_b = self._invoice(500.0, "2025-02-15")
+        payment = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=(invoice_a + invoice_b).ids)
+            .create({"payment_date": "2025-03-02", "group_payment": True})
+            ._create_payments()
+        )
+        self.assertEqual(len(payment), 1)
+        self.assertFalse(payment.move_id)
+        self.assertAlmostEqual(invoice_b._dunning_late_penalty(self._d("2025-06-01")), 3.24)
+        penalties = (invoice_a + invoice_b)._dunning_late_penalty_map(self._d("2025-06-01"))
+        self.assertAlmostEqual(sum(p["amount"] for p in penalties[invoice_a.id]), 12.97)
+        self.assertAlmostEqual(sum(p["amount"] for p in penalties[invoice_b.id]), 3.24)

@@ -1,7 +1,7 @@
 from stdnum import iso11649
 
 from odoo.exceptions import UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, freeze_time, tagged
 from odoo.tools import mute_logger
 
 from .common_late_payment import DunningLatePaymentCommon
@@ -96,13 +96,22 @@ class TestDunningPaymentInstructions(DunningLatePaymentCommon):
             f"douze {chf.currency_unit_label} et cinquante {chf.currency_subunit_label}",
         )
 
+    @freeze_time("2025-03-02")
     @mute_logger("odoo.tests.form.onchange")  # an unrelated onchange warning of the core settings form
     def test_settings_form(self):
         account = self._bank_account(VALID_IBAN)
         with Form(self.env["res.config.settings"]) as form:
+            # the half-year table is shown, and today's rate: ECB 3.15 (H1 2025) + 10 points
+            shipped = self.env.ref("account_dunning.account_dunning_ecb_rate_202601")
+            self.assertIn(shipped, form.dunning_ecb_rate_ids)
+            self.assertEqual(len(form.dunning_ecb_rate_ids), 7)  # the seven shipped half-years
+            self.assertAlmostEqual(form.dunning_current_penalty_rate, 13.15)
+            form.dunning_rate_margin = 8.0
+            self.assertAlmostEqual(form.dunning_current_penalty_rate, 11.15)
             form.dunning_notice_days = 15
             form.dunning_rate_mode = "fixed"
             form.dunning_fixed_rate = 12.0
+            self.assertAlmostEqual(form.dunning_current_penalty_rate, 12.0)
             form.dunning_bank_account_id = account
         self.assertEqual(self.company.dunning_notice_days, 15)
         self.assertEqual(self.company.dunning_fixed_rate, 12.0)

@@ -1,5 +1,6 @@
-from odoo.exceptions import UserError
-from odoo.tests import Form, freeze_time, tagged
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, freeze_time, new_test_user, tagged
 
 from .common_late_payment import DunningLatePaymentCommon
 
@@ -125,3 +126,18 @@ class TestDunningPenaltyInvoice(DunningLatePaymentCommon):
         penalty = self.env["account.move"].browse(action["res_id"])
         self.assertEqual(penalty.invoice_line_ids.mapped("price_unit"), [16.21, 80.0])
         self.assertEqual(Form(penalty).dunning_penalty_date_to, "2025-03-02")
+
+    @freeze_time("2025-03-02")
+    def test_auditor_sees_the_amounts_but_cannot_invoice(self):
+        auditor = new_test_user(
+            self.env,
+            login="dunning_auditor",
+            groups="account.group_account_readonly",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        invoice = self._invoice(1000.0, "2025-01-31").with_user(auditor)
+        self.assertAlmostEqual(invoice.dunning_penalty_amount, 12.97)
+        self.assertAlmostEqual(invoice.dunning_indemnity_amount, 40.0)
+        with self.assertRaises(AccessError):
+            invoice.action_dunning_invoice_penalties()
