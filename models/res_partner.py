@@ -571,8 +571,10 @@ class ResPartner(models.Model):
                                        partner=partner.display_name))
         labels = dict(self._dunning_segment_selection())
         before = partner.dunning_segment
-        partner.write({"dunning_segment_override": segment or False,
-                       "dunning_segment_override_reason": reason if segment else False})
+        # sudo: only accounting managers reach this (wizard access); they may lack the contact-edition right
+        partner.sudo().write(
+            {"dunning_segment_override": segment or False, "dunning_segment_override_reason": reason if segment else False}
+        )
         partner._dunning_recompute_payment_stats(self.env.company)
         after = partner.dunning_segment
         body = self.env._(
@@ -583,5 +585,6 @@ class ResPartner(models.Model):
             mode=self.env._("set manually") if segment else self.env._("back to the rules"),
             reason=reason,
         )
-        partner.message_post(body=body)
+        # sudo: posting on a contact needs the contact-edition right; the author stays the current user
+        partner.sudo().message_post(body=body, author_id=self.env.user.partner_id.id)
         return True

@@ -3,6 +3,7 @@ from datetime import date, timedelta
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, freeze_time, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .common import TODAY, PaymentBehaviourCommon
 
@@ -114,8 +115,8 @@ class TestPaymentStatistics(PaymentBehaviourCommon):
 
     def test_query_count_does_not_grow_with_customers(self):
         def count_queries(partners):
+            self.env.flush_all()
             partners.invalidate_model()
-            self.env.registry.clear_cache()
             before = self.env.cr.sql_log_count
             partners._dunning_compute_payment_stats(self.company)
             return self.env.cr.sql_log_count - before
@@ -125,8 +126,10 @@ class TestPaymentStatistics(PaymentBehaviourCommon):
         many = two | self.env["res.partner"].create([{"name": f"C{i}", "is_company": True} for i in range(30)])
         for index, partner in enumerate(many[2:12]):
             self.make_history(partner, [index])
-        self.assertLessEqual(count_queries(many), count_queries(two))
-        self.assertLessEqual(count_queries(many), 10)
+        count_queries(many)  # warm the caches
+        for_two = count_queries(two)
+        self.assertLessEqual(count_queries(many), for_two)
+        self.assertLessEqual(for_two, 8)
 
 
 @freeze_time(TODAY)
@@ -135,7 +138,7 @@ class TestPaymentStatisticsCurrencyAndCompanies(PaymentBehaviourCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.eur = cls.setup_other_currency("EUR", rates=[("2017-01-01", 2.0), ("2026-03-16", 4.0)])["currency"]
+        cls.eur = cls.setup_other_currency("EUR", rates=[("2017-01-01", 2.0), ("2026-03-16", 4.0)])
         cls.customer = cls.make_customer("Foreign Customer")
 
     def test_foreign_currency(self):
@@ -161,6 +164,7 @@ class TestPaymentStatisticsCurrencyAndCompanies(PaymentBehaviourCommon):
         invoice = self.make_invoice(self.customer, date(2026, 5, 1), 1000, company_data=company_2_data)
         self.pay(invoice, date(2026, 5, 31))
         self.make_invoice(self.customer, date(2026, 1, 1), 400, company_data=company_2_data)
+        self.customer._dunning_recompute_payment_stats(self.company | company_2)  # the nightly job
         in_1 = self.customer.with_company(self.company)
         in_2 = self.customer.with_company(company_2)
         self.assertEqual((in_1.payment_history_count, in_1.payment_delay_avg), (3, 10.0))
@@ -288,7 +292,7 @@ class TestPaymentSegments(PaymentBehaviourCommon):
 
     def test_tolerance_statistic(self):
         customer = self.make_customer("Skewed")
-        self.make_history(customer, [0, 0, 0, 8, 9])  # late 40%: occasional
+        self.make_history(customer, [0, 8, 0, 9, 0])  # late 40%: occasional, steady trend
         self.assertSegment(customer, "occasional", tolerance=2)  # median 0 + margin 2
         self.company.dunning_tolerance_statistic = "p75"
         customer._dunning_recompute_payment_stats(self.company)
@@ -312,6 +316,7 @@ class TestPaymentSegments(PaymentBehaviourCommon):
         self.assertSegment(customer, "risky", tolerance=0)
         self.assertEqual(customer.dunning_segment_explanation, "Segment set manually: Payment plan broken twice")
         self.assertIn("Payment plan broken twice", customer.message_ids[0].body)
+        self.assertEqual(customer.message_ids[0].author_id, manager.partner_id)
         # the nightly job keeps it
         self.env["res.partner"]._cron_dunning_recompute_payment_stats()
         self.assertSegment(customer, "risky")
@@ -385,7 +390,7 @@ class TestPaymentBehaviourTriggers(PaymentBehaviourCommon):
         self.assertEqual(not_due.dunning_days_overdue, 0)
 
     def test_settings_and_forms(self):
-        with Form(self.env["res.config.settings"]) as settings:
+        with mute_logger("odoo.tests.form.onchange"), Form(self.env["res.config.settings"]) as settings:
             settings.dunning_behaviour_window_days = 180
             settings.dunning_tolerance_statistic = "p75"
         self.assertEqual(self.company.dunning_behaviour_window_days, 180)
