@@ -42,9 +42,7 @@ class ResCompany(models.Model):
         help="Personal tolerance of a customer whose history is too thin (segment New).",
     )
     dunning_tolerance_cap_good = fields.Integer(string="Tolerance Cap, Good Payers (days)", default=20)
-    dunning_tolerance_cap_occasional = fields.Integer(
-        string="Tolerance Cap, Occasional Late Payers (days)", default=14
-    )
+    dunning_tolerance_cap_occasional = fields.Integer(string="Tolerance Cap, Occasional Late Payers (days)", default=14)
     dunning_tolerance_cap_risky = fields.Integer(string="Tolerance Cap, Risky Customers (days)", default=0)
     dunning_tolerance_cap_bad = fields.Integer(string="Tolerance Cap, Bad Payers (days)", default=0)
 

@@ -8,9 +8,7 @@ class ResConfigSettings(models.TransientModel):
     dunning_behaviour_window_days = fields.Integer(related="company_id.dunning_behaviour_window_days", readonly=False)
     dunning_behaviour_grace_days = fields.Integer(related="company_id.dunning_behaviour_grace_days", readonly=False)
     dunning_behaviour_min_history = fields.Integer(related="company_id.dunning_behaviour_min_history", readonly=False)
-    dunning_tolerance_statistic = fields.Selection(
-        related="company_id.dunning_tolerance_statistic", readonly=False
-    )
+    dunning_tolerance_statistic = fields.Selection(related="company_id.dunning_tolerance_statistic", readonly=False)
     dunning_tolerance_margin_days = fields.Integer(related="company_id.dunning_tolerance_margin_days", readonly=False)
     dunning_tolerance_new_days = fields.Integer(related="company_id.dunning_tolerance_new_days", readonly=False)
     dunning_tolerance_cap_good = fields.Integer(related="company_id.dunning_tolerance_cap_good", readonly=False)

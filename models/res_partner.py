@@ -81,13 +81,7 @@ class ResPartner(models.Model):
         readonly=True,
         help="Customer invoices fully paid during the payment history window.",
     )
-    payment_delay_avg = fields.Float(
-        string="Average Delay (days)",
-        company_dependent=True,
-        readonly=True,
-        help="Days between due date and full payment (0 when paid early), averaged with the invoice "
-        "totals in company currency as weights.",
-    )
+    payment_delay_avg = fields.Float(string="Average Payment Delay (days)", company_dependent=True, digits=(16, 1))
     payment_delay_median = fields.Float(string="Median Delay (days)", company_dependent=True, readonly=True)
     dunning_delay_p75 = fields.Float(
         string="Delay, 75th Percentile (days)",
@@ -117,9 +111,7 @@ class ResPartner(models.Model):
         help="Average delay of the newer half of the paid invoices minus that of the older half: "
         "positive when the customer pays later and later.",
     )
-    dunning_stats_date = fields.Date(
-        string="Payment Statistics Date", company_dependent=True, readonly=True
-    )
+    dunning_stats_date = fields.Date(string="Payment Statistics Date", company_dependent=True, readonly=True)
     dunning_segment_rule_id = fields.Many2one(
         "account.dunning.segment.rule",
         string="Segment Rule",
@@ -134,12 +126,8 @@ class ResPartner(models.Model):
         readonly=True,
         help="Set with a reason through 'Set Segment'; it wins over the segment rules.",
     )
-    dunning_segment_override_reason = fields.Char(
-        string="Manual Segment Reason", company_dependent=True, readonly=True
-    )
-    dunning_segment_explanation = fields.Char(
-        string="Why this Segment", compute="_compute_dunning_segment_explanation"
-    )
+    dunning_segment_override_reason = fields.Char(string="Manual Segment Reason", company_dependent=True, readonly=True)
+    dunning_segment_explanation = fields.Char(string="Why this Segment", compute="_compute_dunning_segment_explanation")
     # Depend on today: computed when read, never stored.
     dunning_overdue_amount = fields.Monetary(
         string="Overdue Amount",
@@ -203,9 +191,7 @@ class ResPartner(models.Model):
             return _("Segment set manually: %(reason)s", reason=self.dunning_segment_override_reason or "")
         count = self.payment_history_count
         if not count:
-            text = _(
-                "No invoice fully paid in the last %(window)s days.", window=company.dunning_behaviour_window_days
-            )
+            text = _("No invoice fully paid in the last %(window)s days.", window=company.dunning_behaviour_window_days)
         elif round(self.payment_delay_avg) <= 0:
             text = _(
                 "Pays on time on average; %(late)s of its last %(count)s paid invoices were late.",
@@ -230,7 +216,15 @@ class ResPartner(models.Model):
     def _dunning_flush_accounting(self):
         """The statistics read invoices, journal items and reconciliations with SQL: flush them first."""
         self.env["account.move"].flush_model(
-            ["company_id", "move_type", "state", "commercial_partner_id", "amount_total_signed", "date", "payment_state"]
+            [
+                "company_id",
+                "move_type",
+                "state",
+                "commercial_partner_id",
+                "amount_total_signed",
+                "date",
+                "payment_state",
+            ]
         )
         self.env["account.move.line"].flush_model(
             ["move_id", "account_id", "currency_id", "amount_currency", "balance", "date_maturity"]
@@ -413,7 +407,7 @@ class ResPartner(models.Model):
 
         return {
             "count": count,
-            "delay_avg": number("delay_avg"),
+            "delay_avg": round(float(row.get("delay_avg") or 0.0), 1),  # the field's digits
             "delay_median": number("delay_median"),
             "delay_p75": number("delay_p75"),
             "delay_max": int(row.get("delay_max") or 0),
@@ -514,16 +508,16 @@ class ResPartner(models.Model):
         )
         return [row[0] for row in self.env.execute_query(query)]
 
-    def _dunning_recompute_payment_stats(self, companies=None):
+    def _dunning_recompute_payment_stats(self, companies=None, as_of=None):
         """Recompute and store the statistics, segment and tolerance of these customers, per company and batch."""
         partners = self.commercial_partner_id
         for company in companies or self.env.companies:
             for batch in split_every(self._DUNNING_BATCH_SIZE, partners.ids):
-                stats = self.browse(batch)._dunning_compute_payment_stats(company)
+                stats = self.browse(batch)._dunning_compute_payment_stats(company, as_of=as_of)
                 self._dunning_write_payment_stats(company, stats)
 
     @api.model
-    def _cron_dunning_recompute_payment_stats(self):
+    def _cron_dunning_recompute_payment_stats(self, as_of=None):
         """Nightly: recompute every customer of every company, committing after each batch."""
         auto_commit = bool(self.env.context.get("ir_cron_progress_id")) and not getattr(
             threading.current_thread(), "testing", False
@@ -535,7 +529,7 @@ class ResPartner(models.Model):
         ]
         done, remaining = 0, sum(len(batch) for _company, batch in batches)
         for company, batch in batches:
-            stats = self.browse(batch)._dunning_compute_payment_stats(company)
+            stats = self.browse(batch)._dunning_compute_payment_stats(company, as_of=as_of)
             self._dunning_write_payment_stats(company, stats)
             done, remaining = done + len(batch), remaining - len(batch)
             self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
@@ -567,13 +561,19 @@ class ResPartner(models.Model):
         partner = self.commercial_partner_id
         reason = (reason or "").strip()
         if not reason:
-            raise UserError(self.env._("Give a reason to change the risk segment of %(partner)s by hand.",
-                                       partner=partner.display_name))
+            raise UserError(
+                self.env._(
+                    "Give a reason to change the risk segment of %(partner)s by hand.", partner=partner.display_name
+                )
+            )
         labels = dict(self._dunning_segment_selection())
         before = partner.dunning_segment
         # sudo: only accounting managers reach this (wizard access); they may lack the contact-edition right
         partner.sudo().write(
-            {"dunning_segment_override": segment or False, "dunning_segment_override_reason": reason if segment else False}
+            {
+                "dunning_segment_override": segment or False,
+                "dunning_segment_override_reason": reason if segment else False,
+            }
         )
         partner._dunning_recompute_payment_stats(self.env.company)
         after = partner.dunning_segment

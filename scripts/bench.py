@@ -80,7 +80,8 @@ def clone(cr, table, template_id, new_id, overrides):
             exprs[col] = SQL(expr) if isinstance(expr, str) else expr
     cr.execute(
         SQL(
-            "INSERT INTO %(table)s (id, %(cols)s) SELECT %(new_id)s, %(exprs)s FROM %(table)s t, plan p WHERE t.id = %(tid)s",
+            "INSERT INTO %(table)s (id, %(cols)s) "
+            "SELECT %(new_id)s, %(exprs)s FROM %(table)s t, plan p WHERE t.id = %(tid)s",
             table=SQL.identifier(table),
             cols=SQL(", ").join(SQL.identifier(col) for col in cols),
             new_id=SQL(new_id),
@@ -103,7 +104,7 @@ def load_plan(cr, rows):
         "CREATE TEMP TABLE plan (g int PRIMARY KEY, partner_id int, partner_name varchar, "
         "inv_date date, due date, pay date, factor numeric)"
     )
-    cols = list(zip(*rows, strict=True))
+    cols = [list(col) for col in zip(*rows, strict=True)]
     cr.execute(
         "INSERT INTO plan SELECT * FROM unnest(%s::int[], %s::int[], %s::varchar[], %s::date[], %s::date[], "
         "%s::date[], %s::numeric[])",
@@ -182,8 +183,10 @@ def generate(env, size, today):
     full = partial.full_reconcile_id
     assert len(partial) == 1 and len(full) == 1
     m0, l0 = max_id(cr, "account_move"), max_id(cr, "account_move_line")
-    p0, r0, f0 = max_id(cr, "account_payment"), max_id(cr, "account_partial_reconcile"), max_id(
-        cr, "account_full_reconcile"
+    p0, r0, f0 = (
+        max_id(cr, "account_payment"),
+        max_id(cr, "account_partial_reconcile"),
+        max_id(cr, "account_full_reconcile"),
     )
     inv_move, pmt_move = f"{m0} + p.g", f"{m0 + k} + p.g"
     names = {
@@ -226,6 +229,7 @@ def generate(env, size, today):
     for index, line in enumerate(inv_lines | pay_lines):
         line_id[line.id] = f"{l0 + index * k} + p.g"
         is_invoice = line.move_id == paid
+        maturity = "p.due" if is_invoice else "p.pay"
         clone(
             cr,
             "account_move_line",
@@ -239,7 +243,7 @@ def generate(env, size, today):
                 "partner_id": "p.partner_id",
                 "date": "p.inv_date" if is_invoice else "p.pay",
                 "invoice_date": "p.inv_date" if is_invoice else "NULL",
-                "date_maturity": f"CASE WHEN t.date_maturity IS NULL THEN NULL ELSE {'p.due' if is_invoice else 'p.pay'} END",
+                "date_maturity": f"CASE WHEN t.date_maturity IS NULL THEN NULL ELSE {maturity} END",
                 "payment_id": f"CASE WHEN t.payment_id IS NULL THEN NULL ELSE {p0} + p.g END",
                 "full_reconcile_id": f"CASE WHEN t.full_reconcile_id IS NULL THEN NULL ELSE {f0} + p.g END",
                 "matching_number": f"CASE WHEN t.matching_number IS NULL THEN NULL ELSE ({f0} + p.g)::text END",
@@ -403,9 +407,11 @@ def measure_behaviour(env, args):
     for batch in odoo.tools.split_every(partner._DUNNING_BATCH_SIZE, sim_partners.ids):
         partner.browse(batch)._dunning_compute_payment_stats(company, as_of=date.today() - timedelta(days=90))
     as_of_time, as_of_queries = time.perf_counter() - started, odoo.sql_db.sql_counter - queries_before
-    print(f"behaviour: {customers} customers; full recompute (nightly job) best of {args.repeat}: "
-          f"{best[0]:.2f}s, {best[1]} SQL queries (all runs: "
-          + ", ".join(f"{t:.2f}s/{q}q" for t, q in timings) + ")", flush=True)
+    print(
+        f"behaviour: {customers} customers; full recompute (nightly job) best of {args.repeat}: "
+        f"{best[0]:.2f}s, {best[1]} SQL queries (all runs: " + ", ".join(f"{t:.2f}s/{q}q" for t, q in timings) + ")",
+        flush=True,
+    )
     print(f"behaviour: as-of simulation (no write): {as_of_time:.2f}s, {as_of_queries} SQL queries", flush=True)
     print(f"behaviour: segments: {segments}", flush=True)
 
