@@ -86,6 +86,39 @@ class TestPaymentStatistics(PaymentBehaviourCommon):
         # computing does not write
         self.assertEqual(self.customer.with_company(self.company).payment_history_count, 4)
 
+    def test_instalments_are_judged_on_the_last_due_date(self):
+        customer = self.make_customer("Instalments")
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "Half at 30 days, half at 60 days",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 50, "nb_days": 30}),
+                    Command.create({"value": "percent", "value_amount": 50, "nb_days": 60}),
+                ],
+            }
+        )
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": customer.id,
+                "invoice_date": date(2026, 3, 1),
+                "invoice_payment_term_id": term.id,
+                "invoice_line_ids": [
+                    Command.create({"name": "Service", "quantity": 1, "price_unit": 1000, "tax_ids": []})
+                ],
+            }
+        )
+        invoice.action_post()
+        self.assertEqual(
+            invoice.line_ids.filtered("date_maturity").mapped("date_maturity"), [date(2026, 3, 31), date(2026, 4, 30)]
+        )
+        self.pay(invoice, date(2026, 3, 31), amount=500)  # first instalment on its due date
+        self.assertEqual(self.stats(customer)["count"], 0)  # half paid: not in the history yet
+        self.pay(invoice, date(2026, 5, 5), amount=500)  # second one 5 days after its due date
+        self.assertEqual(invoice.payment_state, "paid")
+        stats = self.stats(customer)
+        self.assertEqual((stats["count"], stats["delay_max"], stats["delay_avg"]), (1, 5, 5.0))
+
     def test_window_boundaries(self):
         customer = self.make_customer("Old Payer")
         old = self.make_invoice(customer, date(2025, 6, 20))
