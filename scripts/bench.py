@@ -221,10 +221,34 @@ def generate(env, size, today):
             "sequence_number": "p.g",
             "ref": "'BINV/' || lpad(p.g::text, 7, '0')",
             "date": "p.pay",
-            "origin_payment_id": f"{p0} + p.g",
+            "origin_payment_id": "NULL",  # set once the payments exist (they point back to these moves)
             "invoice_partner_display_name": "NULL",
         },
     )
+    clone(
+        cr,
+        "account_payment",
+        payment.id,
+        f"{p0} + p.g",
+        {
+            "move_id": pmt_move,
+            "partner_id": "p.partner_id",
+            "date": "p.pay",
+            "name": "'BPAY/' || lpad(p.g::text, 7, '0')",
+            "memo": "'BINV/' || lpad(p.g::text, 7, '0')",
+            "payment_reference": "'BINV/' || lpad(p.g::text, 7, '0')",
+        },
+    )
+    cr.execute(
+        SQL(
+            "UPDATE account_move SET origin_payment_id = %s + (id - %s) WHERE id > %s AND id <= %s",
+            p0,
+            m0 + k,
+            m0 + k,
+            m0 + 2 * k,
+        )
+    )
+    clone(cr, "account_full_reconcile", full.id, f"{f0} + p.g", {})
     line_id = {}
     for index, line in enumerate(inv_lines | pay_lines):
         line_id[line.id] = f"{l0 + index * k} + p.g"
@@ -249,21 +273,6 @@ def generate(env, size, today):
                 "matching_number": f"CASE WHEN t.matching_number IS NULL THEN NULL ELSE ({f0} + p.g)::text END",
             },
         )
-    clone(
-        cr,
-        "account_payment",
-        payment.id,
-        f"{p0} + p.g",
-        {
-            "move_id": pmt_move,
-            "partner_id": "p.partner_id",
-            "date": "p.pay",
-            "name": "'BPAY/' || lpad(p.g::text, 7, '0')",
-            "memo": "'BINV/' || lpad(p.g::text, 7, '0')",
-            "payment_reference": "'BINV/' || lpad(p.g::text, 7, '0')",
-        },
-    )
-    clone(cr, "account_full_reconcile", full.id, f"{f0} + p.g", {})
     clone(
         cr,
         "account_partial_reconcile",
