@@ -67,7 +67,7 @@ class AccountDunningSegmentRule(models.Model):
         for rule in self:
             rule.criteria_count = sum(1 for field, _stat, _history in criteria if rule[field])
 
-    @api.constrains(lambda self: [field for field, _stat, _history in self._dunning_criteria()])
+    @api.constrains(lambda self: ["name", "segment", *(field for field, _stat, _history in self._dunning_criteria())])
     def _check_has_a_criterion(self):
         for rule in self:
             if not rule.criteria_count:

@@ -134,13 +134,7 @@ class ResPartner(models.Model):
         readonly=True,
         help="Customer invoices fully paid during the payment history window.",
     )
-    payment_delay_avg = fields.Float(
-        string="Average Delay (days)",
-        company_dependent=True,
-        readonly=True,
-        help="Days between due date and full payment (0 when paid early), averaged with the invoice "
-        "totals in company currency as weights.",
-    )
+    payment_delay_avg = fields.Float(string="Average Payment Delay (days)", company_dependent=True, digits=(16, 1))
     payment_delay_median = fields.Float(string="Median Delay (days)", company_dependent=True, readonly=True)
     dunning_delay_p75 = fields.Float(
         string="Delay, 75th Percentile (days)",
@@ -466,7 +460,7 @@ class ResPartner(models.Model):
 
         return {
             "count": count,
-            "delay_avg": number("delay_avg"),
+            "delay_avg": round(float(row.get("delay_avg") or 0.0), 1),  # the field's digits
             "delay_median": number("delay_median"),
             "delay_p75": number("delay_p75"),
             "delay_max": int(row.get("delay_max") or 0),
@@ -567,16 +561,16 @@ class ResPartner(models.Model):
         )
         return [row[0] for row in self.env.execute_query(query)]
 
-    def _dunning_recompute_payment_stats(self, companies=None):
+    def _dunning_recompute_payment_stats(self, companies=None, as_of=None):
         """Recompute and store the statistics, segment and tolerance of these customers, per company and batch."""
         partners = self.commercial_partner_id
         for company in companies or self.env.companies:
             for batch in split_every(self._DUNNING_BATCH_SIZE, partners.ids):
-                stats = self.browse(batch)._dunning_compute_payment_stats(company)
+                stats = self.browse(batch)._dunning_compute_payment_stats(company, as_of=as_of)
                 self._dunning_write_payment_stats(company, stats)
 
     @api.model
-    def _cron_dunning_recompute_payment_stats(self):
+    def _cron_dunning_recompute_payment_stats(self, as_of=None):
         """Nightly: recompute every customer of every company, committing after each batch."""
         auto_commit = bool(self.env.context.get("ir_cron_progress_id")) and not getattr(
             threading.current_thread(), "testing", False
@@ -588,7 +582,7 @@ class ResPartner(models.Model):
         ]
         done, remaining = 0, sum(len(batch) for _company, batch in batches)
         for company, batch in batches:
-            stats = self.browse(batch)._dunning_compute_payment_stats(company)
+            stats = self.browse(batch)._dunning_compute_payment_stats(company, as_of=as_of)
             self._dunning_write_payment_stats(company, stats)
             done, remaining = done + len(batch), remaining - len(batch)
             self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
@@ -627,7 +621,8 @@ class ResPartner(models.Model):
             )
         labels = dict(self._dunning_segment_selection())
         before = partner.dunning_segment
-        partner.write(
+        # sudo: only accounting managers reach this (wizard access); they may lack the contact-edition right
+        partner.sudo().write(
             {
                 "dunning_segment_override": segment or False,
                 "dunning_segment_override_reason": reason if segment else False,
@@ -643,5 +638,6 @@ class ResPartner(models.Model):
             mode=self.env._("set manually") if segment else self.env._("back to the rules"),
             reason=reason,
         )
-        partner.message_post(body=body)
+        # sudo: posting on a contact needs the contact-edition right; the author stays the current user
+        partner.sudo().message_post(body=body, author_id=self.env.user.partner_id.id)
         return True

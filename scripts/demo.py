@@ -161,6 +161,11 @@ def settle_invoices(env, plan, today):
             register_payment(env, invoice, pay_date)
 
 
+def run_daily_job(env, today):
+    """The module's daily job, as its crons run it (here for the demo's today)."""
+    env["res.partner"]._cron_dunning_recompute_payment_stats(as_of=today)
+
+
 def print_summary(env, partners, today):
     moves = env["account.move"].search([("move_type", "=", "out_invoice"), ("partner_id", "in", partners.ids)])
     open_moves = moves.filtered(lambda m: m.payment_state not in ("paid", "reversed", "in_payment"))
@@ -172,13 +177,25 @@ def print_summary(env, partners, today):
         f"{len(open_moves)} open, {len(overdue)} overdue)"
     )
     print()
-    print(f"{'Customer':<24} {'Open':>5} {'Overdue':>13}  Follow-up recipient")
+    print(f"{'Customer':<24} {'Open':>5} {'Overdue':>13} {'Segment':<10} {'Tol.':>4} {'Avg':>6}  Follow-up recipient")
+    segments = dict(env["res.partner"]._dunning_segment_selection())
     for partner in partners:
         mine = overdue.filtered(lambda m, p=partner: m.partner_id == p)
         amount = sum(mine.mapped("amount_residual_signed"))
         recipient = partner._dunning_get_recipient_email() or "(none: letter)"
         count = len(open_moves.filtered(lambda m, p=partner: m.partner_id == p))
-        print(f"{partner.name[:24]:<24} {count:>5} {amount:>13,.2f}  {recipient}")
+        segment = partner.dunning_segment or ""
+        print(
+            f"{partner.name[:24]:<24} {count:>5} {amount:>13,.2f} {segment:<10} {partner.dunning_tolerance_days:>4} "
+            f"{partner.payment_delay_avg:>6.1f}  {recipient}"
+        )
+    print()
+    print("Why each customer is in its segment:")
+    for partner in partners:
+        print(
+            f"  {partner.name[:24]:<24} {segments.get(partner.dunning_segment, '')}: "
+            f"{partner.dunning_segment_explanation}"
+        )
 
 
 def run_followups(env, today):
@@ -251,6 +268,7 @@ def main(argv):
         partners = create_customers(env)
         plan = create_invoices(env, partners, today, rng)
         settle_invoices(env, plan, today)
+        run_daily_job(env, today)
         cr.commit()
         env = env(context={})
         print_summary(env, partners, today)

@@ -3,6 +3,7 @@ from datetime import date, timedelta
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, freeze_time, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .common_behaviour import TODAY, PaymentBehaviourCommon
 
@@ -38,8 +39,8 @@ class TestPaymentStatistics(PaymentBehaviourCommon):
         self.assertEqual(self.inv4.payment_state, "paid")
         stats = self.stats(self.customer)
         self.assertEqual(stats["count"], 4)
-        # days [10, 0, 20, 10], weights [1000, 3000, 2000, 1000]: 60000 / 7000
-        self.assertAlmostEqual(stats["delay_avg"], 8.57)
+        # days [10, 0, 20, 10], weights [1000, 3000, 2000, 1000]: 60000 / 7000 = 8.57, one decimal
+        self.assertAlmostEqual(stats["delay_avg"], 8.6)
         self.assertAlmostEqual(stats["delay_median"], 10.0)
         self.assertAlmostEqual(stats["delay_p75"], 12.5)
         self.assertEqual(stats["delay_max"], 20)
@@ -59,7 +60,7 @@ class TestPaymentStatistics(PaymentBehaviourCommon):
     def test_stored_values_are_the_computed_ones(self):
         partner = self.customer.with_company(self.company)
         self.assertEqual(partner.payment_history_count, 4)
-        self.assertAlmostEqual(partner.payment_delay_avg, 8.57)
+        self.assertAlmostEqual(partner.payment_delay_avg, 8.6)
         self.assertAlmostEqual(partner.payment_delay_median, 10.0)
         self.assertEqual(partner.payment_delay_max, 20)
         self.assertAlmostEqual(partner.payment_late_ratio, 0.75)
@@ -70,7 +71,7 @@ class TestPaymentStatistics(PaymentBehaviourCommon):
             "SELECT (payment_delay_avg ->> %s)::numeric FROM res_partner WHERE id = %s",
             [str(self.company.id), partner.id],
         )
-        self.assertEqual(float(self.env.cr.fetchone()[0]), 8.57)
+        self.assertEqual(float(self.env.cr.fetchone()[0]), 8.6)
         # contacts are searchable and groupable by the stored values of the current company
         self.assertIn(partner, self.env["res.partner"].search([("payment_history_count", "=", 4)]))
 
@@ -84,6 +85,39 @@ class TestPaymentStatistics(PaymentBehaviourCommon):
         self.assertEqual(stats["stats_date"], "2026-05-15")
         # computing does not write
         self.assertEqual(self.customer.with_company(self.company).payment_history_count, 4)
+
+    def test_instalments_are_judged_on_the_last_due_date(self):
+        customer = self.make_customer("Instalments")
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "Half at 30 days, half at 60 days",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 50, "nb_days": 30}),
+                    Command.create({"value": "percent", "value_amount": 50, "nb_days": 60}),
+                ],
+            }
+        )
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": customer.id,
+                "invoice_date": date(2026, 3, 1),
+                "invoice_payment_term_id": term.id,
+                "invoice_line_ids": [
+                    Command.create({"name": "Service", "quantity": 1, "price_unit": 1000, "tax_ids": []})
+                ],
+            }
+        )
+        invoice.action_post()
+        self.assertEqual(
+            invoice.line_ids.filtered("date_maturity").mapped("date_maturity"), [date(2026, 3, 31), date(2026, 4, 30)]
+        )
+        self.pay(invoice, date(2026, 3, 31), amount=500)  # first instalment on its due date
+        self.assertEqual(self.stats(customer)["count"], 0)  # half paid: not in the history yet
+        self.pay(invoice, date(2026, 5, 5), amount=500)  # second one 5 days after its due date
+        self.assertEqual(invoice.payment_state, "paid")
+        stats = self.stats(customer)
+        self.assertEqual((stats["count"], stats["delay_max"], stats["delay_avg"]), (1, 5, 5.0))
 
     def test_window_boundaries(self):
         customer = self.make_customer("Old Payer")
@@ -114,8 +148,8 @@ class TestPaymentStatistics(PaymentBehaviourCommon):
 
     def test_query_count_does_not_grow_with_customers(self):
         def count_queries(partners):
+            self.env.flush_all()
             partners.invalidate_model()
-            self.env.registry.clear_cache()
             before = self.env.cr.sql_log_count
             partners._dunning_compute_payment_stats(self.company)
             return self.env.cr.sql_log_count - before
@@ -125,8 +159,10 @@ class TestPaymentStatistics(PaymentBehaviourCommon):
         many = two | self.env["res.partner"].create([{"name": f"C{i}", "is_company": True} for i in range(30)])
         for index, partner in enumerate(many[2:12]):
             self.make_history(partner, [index])
-        self.assertLessEqual(count_queries(many), count_queries(two))
-        self.assertLessEqual(count_queries(many), 10)
+        count_queries(many)  # warm the caches
+        for_two = count_queries(two)
+        self.assertLessEqual(count_queries(many), for_two)
+        self.assertLessEqual(for_two, 8)
 
 
 @freeze_time(TODAY)
@@ -135,7 +171,7 @@ class TestPaymentStatisticsCurrencyAndCompanies(PaymentBehaviourCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.eur = cls.setup_other_currency("EUR", rates=[("2017-01-01", 2.0), ("2026-03-16", 4.0)])["currency"]
+        cls.eur = cls.setup_other_currency("EUR", rates=[("2017-01-01", 2.0), ("2026-03-16", 4.0)])
         cls.customer = cls.make_customer("Foreign Customer")
 
     def test_foreign_currency(self):
@@ -152,7 +188,7 @@ class TestPaymentStatisticsCurrencyAndCompanies(PaymentBehaviourCommon):
         self.assertEqual(stats["count"], 2)
         self.assertEqual(stats["delay_max"], 15)
         # weights in company currency: (500 * 15 + 1000 * 5) / 1500
-        self.assertAlmostEqual(stats["delay_avg"], 8.33)
+        self.assertAlmostEqual(stats["delay_avg"], 8.3)
 
     def test_two_companies_never_mix(self):
         company_2_data = self.setup_other_company()
@@ -161,6 +197,7 @@ class TestPaymentStatisticsCurrencyAndCompanies(PaymentBehaviourCommon):
         invoice = self.make_invoice(self.customer, date(2026, 5, 1), 1000, company_data=company_2_data)
         self.pay(invoice, date(2026, 5, 31))
         self.make_invoice(self.customer, date(2026, 1, 1), 400, company_data=company_2_data)
+        self.customer._dunning_recompute_payment_stats(self.company | company_2)  # the nightly job
         in_1 = self.customer.with_company(self.company)
         in_2 = self.customer.with_company(company_2)
         self.assertEqual((in_1.payment_history_count, in_1.payment_delay_avg), (3, 10.0))
@@ -288,7 +325,7 @@ class TestPaymentSegments(PaymentBehaviourCommon):
 
     def test_tolerance_statistic(self):
         customer = self.make_customer("Skewed")
-        self.make_history(customer, [0, 0, 0, 8, 9])  # late 40%: occasional
+        self.make_history(customer, [0, 8, 0, 9, 0])  # late 40%: occasional, steady trend
         self.assertSegment(customer, "occasional", tolerance=2)  # median 0 + margin 2
         self.company.dunning_tolerance_statistic = "p75"
         customer._dunning_recompute_payment_stats(self.company)
@@ -312,6 +349,7 @@ class TestPaymentSegments(PaymentBehaviourCommon):
         self.assertSegment(customer, "risky", tolerance=0)
         self.assertEqual(customer.dunning_segment_explanation, "Segment set manually: Payment plan broken twice")
         self.assertIn("Payment plan broken twice", customer.message_ids[0].body)
+        self.assertEqual(customer.message_ids[0].author_id, manager.partner_id)
         # the nightly job keeps it
         self.env["res.partner"]._cron_dunning_recompute_payment_stats()
         self.assertSegment(customer, "risky")
@@ -385,7 +423,7 @@ class TestPaymentBehaviourTriggers(PaymentBehaviourCommon):
         self.assertEqual(not_due.dunning_days_overdue, 0)
 
     def test_settings_and_forms(self):
-        with Form(self.env["res.config.settings"]) as settings:
+        with mute_logger("odoo.tests.form.onchange"), Form(self.env["res.config.settings"]) as settings:
             settings.dunning_behaviour_window_days = 180
             settings.dunning_tolerance_statistic = "p75"
         self.assertEqual(self.company.dunning_behaviour_window_days, 180)

@@ -10,7 +10,6 @@ class AccountDunningSegmentOverride(models.TransientModel):
     current_segment = fields.Selection(
         selection=lambda self: self.env["res.partner"]._dunning_segment_selection(),
         compute="_compute_current",
-        string="Current Segment",
     )
     current_explanation = fields.Char(compute="_compute_current", string="Why")
     segment = fields.Selection(

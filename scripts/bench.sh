@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Benchmark of the payment behaviour recompute on a large, reusable database.
+#
+#   bash scripts/bench.sh [--size N] [--rebuild] [MEASURE...]
+#
+# Builds once (kept, reused by later runs) the database account_dunning_bench_<N>x with
+# N x (2,000 customers, 40,000 paid invoices with real reconciliations, 8,000 open invoices),
+# then runs each MEASURE of scripts/bench.py on it (default: behaviour). --rebuild drops it first.
+# PostgreSQL: the server of the PG* variables when it answers, otherwise a private cluster
+# kept in .bench/pg (left running; stop it with the command printed at the end).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+SIZE=1
+REBUILD=0
+MEASURES=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --size) SIZE="$2"; shift 2 ;;
+        --rebuild) REBUILD=1; shift ;;
+        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+        -*) die "unknown option $1 (see --help)" ;;
+        *) MEASURES+=("$1"); shift ;;
+    esac
+done
+[ ${#MEASURES[@]} -gt 0 ] || MEASURES=(behaviour)
+[[ "$SIZE" =~ ^[1-9][0-9]*$ ]] || die "--size takes a positive integer"
+
+STATE="$REPO_DIR/.bench"
+mkdir -p "$STATE" && chmod 755 "$STATE"
+require_odoo
+ensure_requirements
+link_module "$STATE"
+PG_PRIVATE=0
+pg_ensure "$STATE/pg"
+DB="account_dunning_bench_${SIZE}x"
+ODOO_ARGS=(-d "$DB" --addons-path="$ODOO_ADDONS,$MODULE_ADDONS" "${DB_ARGS[@]}" --max-cron-threads=0
+           --log-level=warn)
+
+ready() {
+    "$PYTHON" - "$DB" "$SIZE" <<'PYEOF' 2>/dev/null
+import sys
+import psycopg2
+conn = psycopg2.connect(dbname=sys.argv[1])
+cr = conn.cursor()
+cr.execute("SELECT value FROM ir_config_parameter WHERE key = 'account_dunning.bench_size'")
+row = cr.fetchone()
+raise SystemExit(0 if row and row[0] == sys.argv[2] else 1)
+PYEOF
+}
+
+if [ "$REBUILD" = 1 ] || ! ready; then
+    log "building $DB (size ${SIZE}x)"
+    pg_drop_db "$DB"
+    "$PYTHON" -m odoo "${ODOO_ARGS[@]}" -i "$MODULE" --without-demo=all --stop-after-init \
+        >"$STATE/install_$DB.log" 2>&1 \
+        || { tail -n 40 "$STATE/install_$DB.log" >&2; die "installing $MODULE failed"; }
+    "$PYTHON" "$REPO_DIR/scripts/bench.py" generate --size "$SIZE" -- "${ODOO_ARGS[@]}"
+else
+    log "reusing $DB"
+fi
+for measure in "${MEASURES[@]}"; do
+    "$PYTHON" "$REPO_DIR/scripts/bench.py" "$measure" -- "${ODOO_ARGS[@]}"
+done
+if [ "$PG_PRIVATE" = 1 ]; then
+    echo "The private PostgreSQL cluster keeps running; stop it with:"
+    echo "  $( [ "$(id -u)" = 0 ] && echo 'runuser -u postgres -- ')$(pg_bin pg_ctl) -D $STATE/pg/data stop"
+fi
