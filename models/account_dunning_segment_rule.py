@@ -36,6 +36,14 @@ class AccountDunningSegmentRule(models.Model):
     )
     min_overdue_days = fields.Integer(string="Oldest Overdue at Least (days)")
     min_overdue_amount = fields.Monetary(string="Overdue Amount at Least", currency_field="currency_id")
+    min_dispute_count = fields.Integer(
+        string="Disputed Invoices at Least",
+        help="Invoices the customer disputed during the payment history window, resolved or not.",
+    )
+    min_formal_notice_count = fields.Integer(
+        string="Formal Notices at Least",
+        help="Follow-ups at a formal-notice level sent to the customer during the payment history window.",
+    )
     criteria_count = fields.Integer(compute="_compute_criteria_count", string="Criteria")
 
     _sql_constraints = [
@@ -43,7 +51,7 @@ class AccountDunningSegmentRule(models.Model):
             "thresholds_positive",
             "CHECK(min_late_ratio >= 0 AND min_late_ratio <= 1 AND min_delay_avg >= 0 AND min_delay_max >= 0 "
             "AND min_delay_stddev >= 0 AND min_delay_trend >= 0 AND min_overdue_days >= 0 "
-            "AND min_overdue_amount >= 0)",
+            "AND min_overdue_amount >= 0 AND min_dispute_count >= 0 AND min_formal_notice_count >= 0)",
             "Thresholds are positive and the late share is between 0 and 1.",
         ),
     ]
@@ -59,6 +67,8 @@ class AccountDunningSegmentRule(models.Model):
             ("min_delay_trend", "delay_trend", True),
             ("min_overdue_days", "overdue_days", False),
             ("min_overdue_amount", "overdue_amount", False),
+            ("min_dispute_count", "dispute_count", False),
+            ("min_formal_notice_count", "formal_notice_count", False),
         ]
 
     @api.depends(lambda self: [field for field, _stat, _history in self._dunning_criteria()])
@@ -96,6 +106,8 @@ class AccountDunningSegmentRule(models.Model):
             (10, "bad", _("Overdue for 90 days or more"), {"min_overdue_days": 90}),
             (20, "bad", _("Pays 60 days late or more on average"), {"min_delay_avg": 60}),
             (30, "risky", _("Overdue for 45 days or more"), {"min_overdue_days": 45}),
+            (35, "risky", _("Received a formal notice"), {"min_formal_notice_count": 1}),
+            (38, "risky", _("Disputed three invoices or more"), {"min_dispute_count": 3}),
             (40, "risky", _("Pays 30 days late or more on average"), {"min_delay_avg": 30}),
             (50, "risky", _("Pays late by an erratic amount"), {"min_delay_stddev": 12, "min_delay_max": 25}),
             (60, "risky", _("Pays later and later"), {"min_delay_trend": 8}),

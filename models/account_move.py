@@ -26,6 +26,13 @@ class AccountMove(models.Model):
         string="Disputed", copy=False, tracking=True, help="Disputed invoices are left out of follow-ups."
     )
     dunning_dispute_reason = fields.Text(string="Dispute Reason", copy=False)
+    dunning_dispute_date = fields.Date(
+        string="Disputed On",
+        copy=False,
+        readonly=True,
+        help="Day the invoice was last disputed; kept after the dispute is resolved, as an incident of the "
+        "customer's payment behaviour.",
+    )
     dunning_promise_date = fields.Date(
         string="Promised Payment Date",
         copy=False,
@@ -104,7 +111,13 @@ class AccountMove(models.Model):
         """A disputed invoice is out of the follow-ups until the dispute is resolved."""
         if not reason:
             raise UserError(self.env._("Give the reason of the dispute."))
-        self.write({"dunning_dispute": True, "dunning_dispute_reason": reason})
+        self.write(
+            {
+                "dunning_dispute": True,
+                "dunning_dispute_reason": reason,
+                "dunning_dispute_date": fields.Date.context_today(self),
+            }
+        )
         for move in self:
             move.message_post(body=self.env._("Disputed: %(reason)s", reason=reason))
 

@@ -164,6 +164,18 @@ class ResPartner(models.Model):
         help="Average delay of the newer half of the paid invoices minus that of the older half: "
         "positive when the customer pays later and later.",
     )
+    dunning_dispute_count = fields.Integer(
+        string="Disputed Invoices",
+        company_dependent=True,
+        readonly=True,
+        help="Invoices the customer disputed during the payment history window, resolved or not.",
+    )
+    dunning_formal_notice_count = fields.Integer(
+        string="Formal Notices",
+        company_dependent=True,
+        readonly=True,
+        help="Follow-ups at a formal-notice level sent to the customer during the payment history window.",
+    )
     dunning_stats_date = fields.Date(string="Payment Statistics Date", company_dependent=True, readonly=True)
     dunning_segment_rule_id = fields.Many2one(
         "account.dunning.segment.rule",
@@ -207,6 +219,8 @@ class ResPartner(models.Model):
         "late_count": ("dunning_late_count", "int"),
         "delay_stddev": ("payment_delay_stddev", "numeric"),
         "delay_trend": ("dunning_delay_trend", "numeric"),
+        "dispute_count": ("dunning_dispute_count", "int"),
+        "formal_notice_count": ("dunning_formal_notice_count", "int"),
         "segment": ("dunning_segment", "text"),
         "segment_rule_id": ("dunning_segment_rule_id", "int"),
         "tolerance": ("dunning_tolerance_days", "int"),
@@ -228,6 +242,8 @@ class ResPartner(models.Model):
         "payment_delay_avg",
         "dunning_late_count",
         "dunning_segment_rule_id",
+        "dunning_dispute_count",
+        "dunning_formal_notice_count",
         "dunning_segment_override",
         "dunning_segment_override_reason",
     )
@@ -258,6 +274,12 @@ class ResPartner(models.Model):
                 late=self.dunning_late_count,
                 count=count,
             )
+        if self.dunning_dispute_count or self.dunning_formal_notice_count:
+            text += " " + _(
+                "Incidents: %(disputes)s disputed invoices, %(notices)s formal notices.",
+                disputes=self.dunning_dispute_count,
+                notices=self.dunning_formal_notice_count,
+            )
         if self.dunning_segment_rule_id:
             text += " " + _("Rule: %(rule)s.", rule=self.dunning_segment_rule_id.sudo().name)
         elif count and count < company.dunning_behaviour_min_history:
@@ -277,6 +299,7 @@ class ResPartner(models.Model):
                 "amount_total_signed",
                 "date",
                 "payment_state",
+                "dunning_dispute_date",
             ]
         )
         self.env["account.move.line"].flush_model(
@@ -425,11 +448,54 @@ class ResPartner(models.Model):
             for row in self.env.execute_query_dict(query)
         }
 
+    @api.model
+    def _dunning_incident_stats(self, company, as_of, partner_ids):
+        """Incidents per customer inside the window as of a date: disputed invoices and formal notices sent.
+
+        A dispute counts on the day it was raised, resolved or not; a formal notice is a follow-up done at a
+        level whose letter is a formal notice. Returns {commercial partner id: row}.
+        """
+        self.env["account.dunning.action"].flush_model(["partner_id", "company_id", "date", "state", "level_id"])
+        self.env["account.dunning.level"].flush_model(["letter_variant"])
+        window_start = as_of - timedelta(days=company.dunning_behaviour_window_days)
+        query = SQL(
+            """
+            SELECT partner_id, SUM(disputes) AS dispute_count, SUM(notices) AS formal_notice_count
+              FROM (
+                    SELECT m.commercial_partner_id AS partner_id, COUNT(*) AS disputes, 0 AS notices
+                      FROM account_move m
+                     WHERE m.company_id = %(company)s
+                       AND m.move_type = 'out_invoice'
+                       AND m.commercial_partner_id = ANY(%(partners)s)
+                       AND m.dunning_dispute_date > %(window_start)s
+                       AND m.dunning_dispute_date <= %(as_of)s
+                     GROUP BY m.commercial_partner_id
+                     UNION ALL
+                    SELECT a.partner_id, 0, COUNT(*)
+                      FROM account_dunning_action a
+                      JOIN account_dunning_level l ON l.id = a.level_id
+                     WHERE a.company_id = %(company)s
+                       AND a.partner_id = ANY(%(partners)s)
+                       AND a.state = 'done'
+                       AND l.letter_variant = 'formal_notice'
+                       AND a.date > %(window_start)s
+                       AND a.date <= %(as_of)s
+                     GROUP BY a.partner_id
+                   ) incidents
+             GROUP BY partner_id
+            """,
+            company=company.id,
+            partners=list(partner_ids),
+            as_of=as_of,
+            window_start=window_start,
+        )
+        return {row["partner_id"]: row for row in self.env.execute_query_dict(query)}
+
     def _dunning_compute_payment_stats(self, company, as_of=None):
         """Payment statistics, segment and tolerance of these customers in a company as of a date, not written.
 
         Counts only the payments known on that date. Returns {commercial partner id: stats dict} with the keys
-        of _DUNNING_STAT_COLUMNS plus overdue_amount and overdue_days. Two queries serve the whole recordset.
+        of _DUNNING_STAT_COLUMNS plus overdue_amount and overdue_days. Three queries serve the whole recordset.
         """
         as_of = as_of or fields.Date.context_today(self)
         partners = self.commercial_partner_id
@@ -438,11 +504,14 @@ class ResPartner(models.Model):
         self._dunning_flush_accounting()
         paid = self._dunning_paid_invoice_stats(company, as_of, partners.ids)
         overdue = self._dunning_overdue_by_partner(company, as_of, partners.ids)
+        incidents = self._dunning_incident_stats(company, as_of, partners.ids)
         # sudo: the rules are configuration every user computing statistics must apply
         rules = self.env["account.dunning.segment.rule"].sudo().search([("company_id", "=", company.id)])
         result = {}
         for partner in partners.with_company(company):
-            stats = partner._dunning_prepare_stats(paid.get(partner.id), overdue.get(partner.id, (0.0, 0)))
+            stats = partner._dunning_prepare_stats(
+                paid.get(partner.id), overdue.get(partner.id, (0.0, 0)), incidents.get(partner.id)
+            )
             stats["stats_date"] = fields.Date.to_string(as_of)
             segment, rule = partner._dunning_decide_segment(company, stats, rules)
             stats["segment"], stats["segment_rule_id"] = segment, rule.id or None
@@ -450,9 +519,10 @@ class ResPartner(models.Model):
             result[partner.id] = stats
         return result
 
-    def _dunning_prepare_stats(self, paid_row, overdue):
-        """Statistics of one customer from its query rows; extend to add criteria (e.g. incidents)."""
+    def _dunning_prepare_stats(self, paid_row, overdue, incident_row=None):
+        """Statistics of one customer from its query rows; extend to add criteria."""
         row = paid_row or {}
+        incidents = incident_row or {}
         count = row.get("count") or 0
 
         def number(key):
@@ -470,6 +540,8 @@ class ResPartner(models.Model):
             "delay_trend": number("delay_trend"),
             "overdue_amount": overdue[0],
             "overdue_days": overdue[1],
+            "dispute_count": int(incidents.get("dispute_count") or 0),
+            "formal_notice_count": int(incidents.get("formal_notice_count") or 0),
         }
 
     def _dunning_decide_segment(self, company, stats, rules):
