@@ -30,7 +30,7 @@ STATE="$REPO_DIR/.bench"
 mkdir -p "$STATE" && chmod 755 "$STATE"
 require_odoo
 ensure_requirements
-link_module "$STATE"
+link_module "$(persistent_addons_dir)"
 PG_PRIVATE=0
 pg_ensure "$STATE/pg"
 DB="account_dunning_bench_${SIZE}x"

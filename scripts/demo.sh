@@ -23,7 +23,7 @@ STATE="$REPO_DIR/.demo"
 mkdir -p "$STATE" && chmod 755 "$STATE"
 require_odoo
 ensure_requirements
-link_module "$STATE"
+link_module "$(persistent_addons_dir)"
 PG_PRIVATE=0
 pg_ensure "$STATE/pg"
 ODOO_ARGS=(-d "$DB" --addons-path="$ODOO_ADDONS,$MODULE_ADDONS" "${DB_ARGS[@]}" --max-cron-threads=0)

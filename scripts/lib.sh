@@ -58,7 +58,14 @@ EOF
 
 # A folder that holds the module under its technical name, whatever the clone's name.
 # Sets MODULE_ADDONS.
+# A folder outside the repository, stable for this checkout (demo and benchmark reuse it between runs).
+persistent_addons_dir() {
+    echo "${TMPDIR:-/tmp}/${MODULE}_addons_$(id -u)_$(printf '%s' "$REPO_DIR" | md5sum | cut -c1-10)"
+}
+
 link_module() {
+    # The addons folder holding the module must sit outside the repository: Odoo's term export walks the
+    # module folder following links, and a link back into the repository would be exported again and again.
     if [ "$(basename "$REPO_DIR")" = "$MODULE" ]; then
         MODULE_ADDONS="$(dirname "$REPO_DIR")"
     else

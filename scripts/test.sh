@@ -76,7 +76,8 @@ RESULT_RC=$?
 [ "$RESULT_RC" = 0 ] || FAILED=1
 [ -n "${KEEP_LOG:-}" ] && cp "$WORK/test.log" "$KEEP_LOG"
 
-if [ "$UNINSTALL" = 1 ] && [ "$RESULT_RC" = 0 ]; then
+# I18N_UPDATE refreshes the terms even when a test fails: a test of the French texts needs them first
+if [ "$UNINSTALL" = 1 ] && { [ "$RESULT_RC" = 0 ] || [ -n "${I18N_UPDATE:-}" ]; }; then
     log "i18n: comparing i18n/ with the terms of the installed module"
     "$PYTHON" "$REPO_DIR/scripts/odoo_task.py" export-pot "$WORK/exported.pot" -- "${ODOO_ARGS[@]}" \
         >"$WORK/i18n.log" 2>&1 || { cat "$WORK/i18n.log" >&2; FAILED=1; }
