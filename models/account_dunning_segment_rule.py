@@ -8,7 +8,9 @@ class AccountDunningSegmentRule(models.Model):
     _order = "company_id, sequence, id"
     _check_company_auto = True
 
-    name = fields.Char(required=True, help="What the rule detects, shown in the customer's segment explanation.")
+    name = fields.Char(
+        required=True, translate=True, help="What the rule detects, shown in the customer's segment explanation."
+    )
     sequence = fields.Integer(default=10, help="Rules are tried in this order; the first one that matches decides.")
     active = fields.Boolean(default=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
@@ -125,4 +127,16 @@ class AccountDunningSegmentRule(models.Model):
         vals_list = []
         for company in companies - with_rules:
             vals_list += self._dunning_default_rules_values(company)
-        return self.sudo().create(vals_list)
+        rules = self.sudo().with_context(lang="en_US").create(vals_list)
+        rules._dunning_translate_default_names()
+        return rules
+
+    def _dunning_translate_default_names(self):
+        """Give freshly created default rules their name in every installed language."""
+        for lang, _name in self.env["res.lang"].get_installed():
+            if lang == "en_US":
+                continue
+            for company, rules in self.grouped("company_id").items():
+                names = [vals["name"] for vals in self.with_context(lang=lang)._dunning_default_rules_values(company)]
+                for rule, name in zip(rules.sorted("sequence"), names, strict=True):
+                    rule.with_context(lang=lang).name = name

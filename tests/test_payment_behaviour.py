@@ -211,7 +211,7 @@ class TestPaymentStatisticsCurrencyAndCompanies(PaymentBehaviourCommon):
         self.assertEqual(self.stats(self.customer, company=company_2)["count"], 1)
         # company 2 has its own default rules
         rules = self.env["account.dunning.segment.rule"].search([("company_id", "=", company_2.id)])
-        self.assertEqual(len(rules), 7)
+        self.assertEqual(len(rules), 9)
 
 
 @freeze_time(TODAY)
@@ -440,7 +440,7 @@ class TestPaymentBehaviourTriggers(PaymentBehaviourCommon):
         self.assertEqual(groups, [(False, 1)])
         self.assertEqual(
             self.env["account.dunning.segment.rule"].with_user(self.billing).search_count([]),
-            7 * len(self.env.companies),
+            9 * len(self.env.companies),
         )
         rule_form = Form(self.env["account.dunning.segment.rule"])
         rule_form.name = "Late"
@@ -516,3 +516,13 @@ class TestPaymentIncidents(PaymentBehaviourCommon):
             self.env["account.dunning.segment.rule"].create(
                 {"name": "Negative", "segment": "bad", "min_delay_avg": 1, "min_dispute_count": -1}
             )
+
+    def test_default_rules_are_named_in_every_installed_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["account_dunning"], ["fr_FR"], overwrite=True)
+        company = self.env["res.company"].create({"name": "Filiale FR"})
+        rule = self.env["account.dunning.segment.rule"].search(
+            [("company_id", "=", company.id), ("min_formal_notice_count", "=", 1)]
+        )
+        self.assertEqual(rule.with_context(lang="en_US").name, "Received a formal notice")
+        self.assertEqual(rule.with_context(lang="fr_FR").name, "A reçu une mise en demeure")
