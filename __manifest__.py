@@ -37,4 +37,5 @@
         "data/ir_cron_data.xml",
     ],
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
 }

@@ -4,7 +4,7 @@ from itertools import pairwise
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_date, formatLang
+from odoo.tools import create_index, format_date, formatLang
 
 DUNNING_RECOVERY_INDEMNITY_EUR = 40.0
 
@@ -30,6 +30,7 @@ class AccountMove(models.Model):
         string="Disputed On",
         copy=False,
         readonly=True,
+        index="btree_not_null",
         help="Day the invoice was last disputed; kept after the dispute is resolved, as an incident of the "
         "customer's payment behaviour.",
     )
@@ -562,3 +563,14 @@ class AccountMove(models.Model):
         for company, moves in invoices.grouped("company_id").items():
             # sudo: statistics are bookkeeping of the paid invoice, whoever registered the payment
             moves.commercial_partner_id.sudo()._dunning_recompute_payment_stats(company)
+
+    def init(self):
+        super().init()
+        # The payment behaviour reads one customer's posted invoices (e.g. when one becomes paid) by index.
+        create_index(
+            self.env.cr,
+            "account_move_dunning_customer_index",
+            self._table,
+            ["company_id", "commercial_partner_id"],
+            where="move_type = 'out_invoice' AND state = 'posted'",
+        )

@@ -317,6 +317,13 @@ class ResPartner(models.Model):
         )
 
     @api.model
+    def _dunning_partner_filter(self, column, partner_ids):
+        """SQL condition restricting a statistics query to some customers (None: every customer)."""
+        if partner_ids is None:
+            return SQL("TRUE")
+        return SQL("%s = ANY(%s)", column, list(partner_ids))
+
+    @api.model
     def _dunning_paid_invoice_stats(self, company, as_of, partner_ids):
         """Statistics of the out_invoices fully paid (by partials dated <= as_of) inside the window, per partner.
 
@@ -336,7 +343,7 @@ class ResPartner(models.Model):
                  WHERE m.company_id = %(company)s
                    AND m.move_type = 'out_invoice'
                    AND m.state = 'posted'
-                   AND m.commercial_partner_id = ANY(%(partners)s)
+                   AND %(partner_filter)s
                    AND m.date <= %(as_of)s
                    AND acc.account_type = 'asset_receivable'
             ),
@@ -393,7 +400,7 @@ class ResPartner(models.Model):
              GROUP BY partner_id
             """,
             company=company.id,
-            partners=list(partner_ids),
+            partner_filter=self._dunning_partner_filter(SQL("m.commercial_partner_id"), partner_ids),
             as_of=as_of,
             window_start=window_start,
             grace=company.dunning_behaviour_grace_days,
@@ -408,7 +415,7 @@ class ResPartner(models.Model):
         invoice whose payment waits for its bank matching ('in_payment') is not overdue.
         Returns {commercial partner id: (amount, days)}.
         """
-        if not partner_ids:
+        if partner_ids is not None and not partner_ids:
             return {}
         self._dunning_flush_accounting()
         today = fields.Date.context_today(self)
@@ -427,7 +434,7 @@ class ResPartner(models.Model):
                  WHERE m.company_id = %(company)s
                    AND m.move_type = 'out_invoice'
                    AND m.state = 'posted'
-                   AND m.commercial_partner_id = ANY(%(partners)s)
+                   AND %(partner_filter)s
                    AND m.date <= %(as_of)s
                    AND acc.account_type = 'asset_receivable'
                    AND aml.date_maturity < %(as_of)s
@@ -439,7 +446,7 @@ class ResPartner(models.Model):
              GROUP BY partner_id
             """,
             company=company.id,
-            partners=list(partner_ids),
+            partner_filter=self._dunning_partner_filter(SQL("m.commercial_partner_id"), partner_ids),
             as_of=as_of,
             past=as_of < today,
         )
@@ -466,7 +473,7 @@ class ResPartner(models.Model):
                       FROM account_move m
                      WHERE m.company_id = %(company)s
                        AND m.move_type = 'out_invoice'
-                       AND m.commercial_partner_id = ANY(%(partners)s)
+                       AND %(partner_filter)s
                        AND m.dunning_dispute_date > %(window_start)s
                        AND m.dunning_dispute_date <= %(as_of)s
                      GROUP BY m.commercial_partner_id
@@ -475,7 +482,7 @@ class ResPartner(models.Model):
                       FROM account_dunning_action a
                       JOIN account_dunning_level l ON l.id = a.level_id
                      WHERE a.company_id = %(company)s
-                       AND a.partner_id = ANY(%(partners)s)
+                       AND %(action_partner_filter)s
                        AND a.state = 'done'
                        AND l.letter_variant = 'formal_notice'
                        AND a.date > %(window_start)s
@@ -485,26 +492,30 @@ class ResPartner(models.Model):
              GROUP BY partner_id
             """,
             company=company.id,
-            partners=list(partner_ids),
+            partner_filter=self._dunning_partner_filter(SQL("m.commercial_partner_id"), partner_ids),
+            action_partner_filter=self._dunning_partner_filter(SQL("a.partner_id"), partner_ids),
             as_of=as_of,
             window_start=window_start,
         )
         return {row["partner_id"]: row for row in self.env.execute_query_dict(query)}
 
-    def _dunning_compute_payment_stats(self, company, as_of=None):
+    def _dunning_compute_payment_stats(self, company, as_of=None, whole_company=False):
         """Payment statistics, segment and tolerance of these customers in a company as of a date, not written.
 
         Counts only the payments known on that date. Returns {commercial partner id: stats dict} with the keys
-        of _DUNNING_STAT_COLUMNS plus overdue_amount and overdue_days. Three queries serve the whole recordset.
+        of _DUNNING_STAT_COLUMNS plus overdue_amount and overdue_days. Three queries serve the whole recordset;
+        with whole_company they read every customer of the company in one pass (cheaper than filtering by
+        partner when most customers are concerned, as in the nightly job).
         """
         as_of = as_of or fields.Date.context_today(self)
         partners = self.commercial_partner_id
         if not partners:
             return {}
         self._dunning_flush_accounting()
-        paid = self._dunning_paid_invoice_stats(company, as_of, partners.ids)
-        overdue = self._dunning_overdue_by_partner(company, as_of, partners.ids)
-        incidents = self._dunning_incident_stats(company, as_of, partners.ids)
+        partner_ids = None if whole_company else partners.ids
+        paid = self._dunning_paid_invoice_stats(company, as_of, partner_ids)
+        overdue = self._dunning_overdue_by_partner(company, as_of, partner_ids)
+        incidents = self._dunning_incident_stats(company, as_of, partner_ids)
         # sudo: the rules are configuration every user computing statistics must apply
         rules = self.env["account.dunning.segment.rule"].sudo().search([("company_id", "=", company.id)])
         result = {}
@@ -643,23 +654,27 @@ class ResPartner(models.Model):
 
     @api.model
     def _cron_dunning_recompute_payment_stats(self, as_of=None):
-        """Nightly: recompute every customer of every company, committing after each batch."""
+        """Nightly: recompute every customer of every company, one pass per company, written and committed
+        per batch."""
         auto_commit = bool(self.env.context.get("ir_cron_progress_id")) and not getattr(
             threading.current_thread(), "testing", False
         )
-        batches = [
-            (company, batch)
-            for company in self.env["res.company"].search([])
-            for batch in split_every(self._DUNNING_BATCH_SIZE, self._dunning_behaviour_customer_ids(company))
-        ]
-        done, remaining = 0, sum(len(batch) for _company, batch in batches)
-        for company, batch in batches:
-            stats = self.browse(batch)._dunning_compute_payment_stats(company, as_of=as_of)
-            self._dunning_write_payment_stats(company, stats)
-            done, remaining = done + len(batch), remaining - len(batch)
-            self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-            if auto_commit:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+        customers = {
+            company: self._dunning_behaviour_customer_ids(company) for company in self.env["res.company"].search([])
+        }
+        done, remaining = 0, sum(len(ids) for ids in customers.values())
+        for company, customer_ids in customers.items():
+            if not customer_ids:
+                continue
+            stats = self.browse(customer_ids)._dunning_compute_payment_stats(company, as_of=as_of, whole_company=True)
+            for batch in split_every(self._DUNNING_BATCH_SIZE, customer_ids):
+                self._dunning_write_payment_stats(
+                    company, {partner_id: stats[partner_id] for partner_id in batch if partner_id in stats}
+                )
+                done, remaining = done + len(batch), remaining - len(batch)
+                self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+                if auto_commit:
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
 
     # --- Actions --------------------------------------------------------------------------
 

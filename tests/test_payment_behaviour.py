@@ -37,6 +37,20 @@ class TestPaymentStatistics(PaymentBehaviourCommon):
             (inv4 | refund).line_ids.filtered(lambda line: line.account_type == "asset_receivable").reconcile()
         cls.inv4 = inv4
 
+    def test_whole_company_pass_gives_each_customer_its_own_figures(self):
+        other = self.make_customer("Other")
+        self.make_history(other, [30, 0, 5])
+        self.make_invoice(other, TODAY - timedelta(days=12))
+        customers = self.customer | other
+        for as_of in (TODAY, date(2026, 5, 20)):
+            self.assertEqual(
+                customers._dunning_compute_payment_stats(self.company, as_of=as_of, whole_company=True),
+                {
+                    partner.id: partner._dunning_compute_payment_stats(self.company, as_of=as_of)[partner.id]
+                    for partner in customers
+                },
+            )
+
     def test_partial_payments_credit_notes_and_early_payments(self):
         self.assertEqual(self.inv4.payment_state, "paid")
         stats = self.stats(self.customer)
