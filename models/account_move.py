@@ -565,7 +565,7 @@ class AccountMove(models.Model):
             moves.commercial_partner_id.sudo()._dunning_recompute_payment_stats(company)
 
     def init(self):
-        super().init()
+        res = super().init()
         # The payment behaviour reads one customer's posted invoices (e.g. when one becomes paid) by index.
         create_index(
             self.env.cr,
@@ -574,3 +574,4 @@ class AccountMove(models.Model):
             ["company_id", "commercial_partner_id"],
             where="move_type = 'out_invoice' AND state = 'posted'",
         )
+        return res
