@@ -210,6 +210,13 @@ class AccountDunningRun(models.AbstractModel):
         return previous + 1
 
     @api.model
+    def _get_tolerance(self, company, partner):
+        """The customer's personal tolerance; one never classified yet (no segment) gets the new-customer one."""
+        if not partner.dunning_segment:
+            return company.dunning_tolerance_new_days
+        return partner.dunning_tolerance_days
+
+    @api.model
     def _decide_partner(self, company, date, partner, moves, scenario, credit, history):
         """Decide one customer's follow-up; returns a dict with a level, a skip reason, or neither."""
         decision = {"partner": partner, "moves": self.env["account.move"], "level": False, "reason": False}
@@ -218,7 +225,7 @@ class AccountDunningRun(models.AbstractModel):
         if not scenario or not scenario.level_ids:
             return decision
         levels = scenario._get_ordered_levels()
-        tolerance = partner.dunning_tolerance_days or 0
+        tolerance = self._get_tolerance(company, partner)
         reached_by_move = {}
         for move in moves:
             if self._is_move_followed(move, date):

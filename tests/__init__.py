@@ -10,3 +10,4 @@ from . import test_dunning_kpi
 from . import test_dunning_cash_forecast
 from . import test_dunning_concurrency
 from . import test_payment_behaviour
+from . import test_dunning_acceptance

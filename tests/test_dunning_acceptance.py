@@ -1,0 +1,109 @@
+from datetime import date, timedelta
+
+from odoo.tests import freeze_time, tagged
+
+from .common_behaviour import PaymentBehaviourCommon
+
+HISTORY_START = date(2026, 1, 5)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningAcceptance(PaymentBehaviourCommon):
+    """End to end with the shipped defaults: real payments make the habit, the habit sets the follow-up day.
+
+    Nothing is configured here: segment rules, tolerance margin and caps, scenarios and levels are the
+    module's defaults, and sending stays disabled (follow-ups wait for validation, as after installation).
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        with freeze_time(date(2026, 5, 1)):
+            cls.habit = cls.make_customer("Always Ten Days Late")
+            cls.make_history(cls.habit, [10] * 6, first_due=HISTORY_START)
+            cls.punctual = cls.make_customer("Always On Time")
+            cls.make_history(cls.punctual, [0, -2, 0, 0, -5, 0], first_due=HISTORY_START)
+            cls.newcomer = cls.make_customer("Newcomer")
+
+    def run_day(self, day):
+        """The nightly jobs of a day: payment behaviour first, then the follow-up run."""
+        with freeze_time(day):
+            self.env["res.partner"]._cron_dunning_recompute_payment_stats()
+            self.env["account.dunning.run"].run_followups(self.company, day)
+
+    def actions(self, partner):
+        return self.env["account.dunning.action"].search([("partner_id", "=", partner.id)])
+
+    def test_ten_days_late_customer_is_not_chased_at_five_days_but_is_at_fifteen(self):
+        due = date(2026, 6, 1)
+        self.assertFalse(self.company.dunning_send_enabled, "defaults: nothing leaves the company")
+        self.make_invoice(self.habit, due, 800.0)
+        self.run_day(due + timedelta(days=5))
+        partner = self.habit.with_company(self.company)
+        self.assertEqual(partner.dunning_segment, "occasional", partner.dunning_segment_explanation)
+        self.assertGreaterEqual(partner.dunning_tolerance_days, 10)
+        self.assertFalse(self.actions(self.habit), "5 days overdue is within this customer's habit")
+        self.run_day(due + timedelta(days=15))
+        action = self.actions(self.habit)
+        self.assertEqual(len(action), 1)
+        self.assertEqual(action.scenario_id.segment_ids.mapped("code"), ["occasional"])
+        self.assertEqual(action.level_id, action.scenario_id._get_ordered_levels()[0])
+        self.assertEqual(action.state, "to_validate")
+        self.assertEqual(action.amount_total, 800.0)
+
+    def test_punctual_customer_is_chased_at_the_first_level_trigger(self):
+        due = date(2026, 6, 1)
+        self.make_invoice(self.punctual, due, 500.0)
+        self.run_day(due)
+        partner = self.punctual.with_company(self.company)
+        self.assertEqual(partner.dunning_segment, "good")
+        tolerance = partner.dunning_tolerance_days
+        self.assertLessEqual(tolerance, 3)
+        first = (
+            self.env["account.dunning.scenario"]
+            .search([("company_id", "=", self.company.id), ("segment_ids.code", "=", "good")])
+            ._get_ordered_levels()[0]
+        )
+        trigger_day = due + timedelta(days=tolerance + first.trigger_days)
+        self.run_day(trigger_day - timedelta(days=1))
+        self.assertFalse(self.actions(self.punctual))
+        self.run_day(trigger_day)
+        self.assertEqual(self.actions(self.punctual).level_id, first)
+
+    def test_customer_without_history_follows_the_new_segment_default(self):
+        due = date(2026, 6, 1)
+        self.make_invoice(self.newcomer, due, 300.0)
+        self.run_day(due - timedelta(days=10))
+        partner = self.newcomer.with_company(self.company)
+        self.assertEqual(partner.dunning_segment, "new")
+        self.assertEqual(partner.dunning_tolerance_days, self.company.dunning_tolerance_new_days)
+        first = (
+            self.env["account.dunning.scenario"]
+            .search([("company_id", "=", self.company.id), ("segment_ids.code", "=", "new")])
+            ._get_ordered_levels()[0]
+        )
+        trigger_day = due + timedelta(days=self.company.dunning_tolerance_new_days + first.trigger_days)
+        self.run_day(trigger_day - timedelta(days=1))
+        self.assertFalse(self.actions(self.newcomer))
+        self.run_day(trigger_day)
+        self.assertEqual(self.actions(self.newcomer).level_id, first)
+
+    def test_customer_not_yet_classified_gets_the_new_customer_tolerance(self):
+        """Invoiced today, before any nightly job: no segment yet, so the new customers' scenario and tolerance."""
+        due = date(2026, 6, 1)
+        stranger = self.make_customer("First Order")
+        self.make_invoice(stranger, due, 300.0)
+        self.assertFalse(stranger.with_company(self.company).dunning_segment)
+        first = (
+            self.env["account.dunning.scenario"]
+            .search([("company_id", "=", self.company.id), ("segment_ids.code", "=", "new")])
+            ._get_ordered_levels()[0]
+        )
+        trigger_day = due + timedelta(days=self.company.dunning_tolerance_new_days + first.trigger_days)
+        run = self.env["account.dunning.run"]
+        with freeze_time(trigger_day - timedelta(days=1)):
+            run.run_followups(self.company, trigger_day - timedelta(days=1))
+        self.assertFalse(self.actions(stranger))
+        with freeze_time(trigger_day):
+            run.run_followups(self.company, trigger_day)
+        self.assertEqual(self.actions(stranger).level_id, first)
