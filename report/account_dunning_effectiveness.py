@@ -31,8 +31,7 @@ class AccountDunningEffectiveness(models.Model):
             ("none", "No Channel"),
         ],
         readonly=True,
-        help="One row per channel of the follow-up: totals over several channels count a follow-up once per "
-        "channel.",
+        help="One row per channel of the follow-up: totals over several channels count a follow-up once per channel.",
     )
     segment = fields.Selection(
         selection=lambda self: self.env["res.partner"]._dunning_segment_selection(),
@@ -112,9 +111,7 @@ class AccountDunningEffectiveness(models.Model):
     def init(self):
         """One row per done follow-up and channel, with what its invoices collected afterwards."""
         tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._view_query())
-        )
+        self.env.cr.execute(SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._view_query()))
 
     @api.model
     def _view_query(self) -> SQL:

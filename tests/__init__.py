@@ -9,3 +9,5 @@ from . import test_dunning_penalty_invoice
 from . import test_dunning_kpi
 from . import test_dunning_cash_forecast
 from . import test_dunning_concurrency
+from . import test_dunning_analysis
+from . import test_dunning_effectiveness
