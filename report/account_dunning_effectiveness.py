@@ -180,7 +180,8 @@ class AccountDunningEffectiveness(models.Model):
         Collected within N days = partial reconciliations of the invoice's receivable items with a payment or
         credit note (exchange-difference entries excluded) dated in (follow-up date, follow-up date + N], in
         company currency, capped at the amount reminded for that invoice. Paid date = the last reconciliation
-        date once all the invoice's receivable items are reconciled.
+        date (exchange differences aside, they are
+        dated at the end of the month) once all the invoice's receivable items are reconciled.
         """
         collected = SQL(", ").join(
             SQL(
@@ -214,16 +215,13 @@ class AccountDunningEffectiveness(models.Model):
                        AND item.display_type = 'payment_term'
                        AND part.max_date > action.date
                        AND part.max_date <= action.date + %(max_days)s
-                       AND NOT EXISTS (
-                           SELECT 1
-                             FROM account_move_line counterpart
-                             JOIN account_partial_reconcile exchange
-                               ON exchange.exchange_move_id = counterpart.move_id
-                            WHERE counterpart.id = part.credit_move_id
-                       )
+                       AND NOT %(is_exchange)s
                    ) collection
         CROSS JOIN LATERAL (
-                    SELECT CASE WHEN BOOL_AND(paid_item.reconciled) THEN MAX(paid_part.max_date) END AS paid_date
+                    SELECT CASE WHEN BOOL_AND(paid_item.reconciled)
+                                THEN COALESCE(MAX(paid_part.max_date) FILTER (WHERE NOT %(is_paid_exchange)s),
+                                              MAX(paid_part.max_date))
+                           END AS paid_date
                       FROM account_move_line paid_item
                  LEFT JOIN account_partial_reconcile paid_part ON paid_part.debit_move_id = paid_item.id
                      WHERE paid_item.move_id = line.move_id
@@ -233,7 +231,22 @@ class AccountDunningEffectiveness(models.Model):
             """,
             capped=capped,
             collected=collected,
+            is_exchange=self._is_exchange_difference_sql("part"),
+            is_paid_exchange=self._is_exchange_difference_sql("paid_part"),
             max_days=max(COLLECTION_WINDOWS),
+        )
+
+    @api.model
+    def _is_exchange_difference_sql(self, partial_alias) -> SQL:
+        """The partial reconciliation's credit side is an exchange-difference entry (not a collection)."""
+        return SQL(
+            """EXISTS (
+                SELECT 1
+                  FROM account_move_line counterpart
+                  JOIN account_partial_reconcile exchange ON exchange.exchange_move_id = counterpart.move_id
+                 WHERE counterpart.id = %s.credit_move_id
+            )""",
+            SQL.identifier(partial_alias),
         )
 
     def _read_group_select(self, aggregate_spec, query):

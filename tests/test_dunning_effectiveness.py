@@ -106,6 +106,30 @@ class TestDunningEffectiveness(DunningRunCommon):
             ((36.0 + 10.0) / 2,),
         )
 
+    def test_exchange_differences_are_not_collections(self):
+        """Paid in full in its currency after the rate doubled: half of the amount reminded came in."""
+        currency = self.setup_other_currency("EUR", rates=[("2024-01-01", 1.0), ("2024-08-05", 2.0)])
+        customer = self._create_customer("Euro GmbH", email="euro@example.com")
+        invoice = self._invoice(customer, 100, "2024-08-01", currency=currency)  # 100 in company currency
+        self._run("2024-08-03")
+        self._pay(invoice, 100, "2024-08-10")  # 100 EUR = 50 in company currency, 50 of exchange loss
+        self.assertEqual(invoice.payment_state, "paid")
+        self.env.flush_all()
+        row = self.Effectiveness.search([("partner_id", "=", customer.id), ("channel", "=", "email")])
+        self.assertRecordValues(
+            row,
+            [
+                {
+                    "amount_reminded": 100.0,
+                    "amount_collected_7": 50.0,
+                    "amount_collected_30": 50.0,
+                    "collection_rate": 50.0,
+                    "is_paid": True,
+                    "days_to_payment": 7.0,
+                }
+            ],
+        )
+
     def test_rate_is_total_collected_over_total_reminded(self):
         groups = self._group(
             ["segment"],
