@@ -90,7 +90,6 @@ class AccountDunningAnalysis(models.Model):
     )
     # Depend on today (the user's date): computed per query, see _table_query.
     days_overdue = fields.Integer(
-        string="Days Overdue",
         readonly=True,
         aggregator="avg",
         help="Days past the due date today (0 when not yet due); the pivot shows the average per item.",

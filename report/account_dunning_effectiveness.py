@@ -20,7 +20,7 @@ class AccountDunningEffectiveness(models.Model):
     company_currency_id = fields.Many2one("res.currency", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     level_id = fields.Many2one("account.dunning.level", string="Follow-up Level", readonly=True)
-    scenario_id = fields.Many2one("account.dunning.scenario", string="Scenario", readonly=True)
+    scenario_id = fields.Many2one("account.dunning.scenario", readonly=True)
     user_id = fields.Many2one("res.users", string="Responsible", readonly=True)
     channel = fields.Selection(
         [
