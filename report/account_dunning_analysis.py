@@ -10,32 +10,41 @@ AGING_BUCKETS = [
 ]
 
 
-def dunning_segment_sql(partner_alias, company_column):
-    """SQL of a customer's risk segment in a company, as the follow-up run reads it.
+def dunning_segment_default_sql():
+    """SQL table (company_id, segment): the default risk segment of each company (``ir.default``).
 
-    The company-dependent jsonb value of the company, else the field's default (``ir.default``, the company's
-    one first, then the global one), else ``new`` (a customer without a segment follows the new customers'
-    scenario).
+    The company's own default first, then the global one; joined once rather than looked up per row.
     """
     return SQL(
         """
-        COALESCE(
-            %(partner)s.dunning_segment ->> %(company)s::text,
-            (SELECT def.json_value::jsonb #>> '{}'
-               FROM ir_default def
-               JOIN ir_model_fields def_field ON def_field.id = def.field_id
-              WHERE def_field.model = 'res.partner'
-                AND def_field.name = 'dunning_segment'
-                AND def.user_id IS NULL
-                AND def.condition IS NULL
-                AND (def.company_id = %(company)s OR def.company_id IS NULL)
-           ORDER BY def.company_id NULLS LAST
-              LIMIT 1),
-            'new'
-        )
-        """,
-        partner=SQL.identifier(partner_alias),
-        company=company_column,
+        SELECT company.id AS company_id,
+               (SELECT def.json_value::jsonb #>> '{}'
+                  FROM ir_default def
+                  JOIN ir_model_fields def_field ON def_field.id = def.field_id
+                 WHERE def_field.model = 'res.partner'
+                   AND def_field.name = 'dunning_segment'
+                   AND def.user_id IS NULL
+                   AND def.condition IS NULL
+                   AND (def.company_id = company.id OR def.company_id IS NULL)
+              ORDER BY def.company_id NULLS LAST
+                 LIMIT 1) AS segment
+          FROM res_company company
+        """
+    )
+
+
+def dunning_segment_sql(partner_alias, company_column, default_alias):
+    """SQL of a customer's risk segment in a company, as the follow-up run reads it.
+
+    The company-dependent jsonb value of the company, else the field's default in that company (the
+    ``default_alias`` row of :func:`dunning_segment_default_sql`), else ``new`` (a customer without a segment
+    follows the new customers' scenario).
+    """
+    return SQL(
+        "COALESCE(%s.dunning_segment ->> %s::text, %s.segment, 'new')",
+        SQL.identifier(partner_alias),
+        company_column,
+        SQL.identifier(default_alias),
     )
 
 
@@ -186,7 +195,7 @@ class AccountDunningAnalysis(models.Model):
                    line.amount_residual,
                    line.amount_residual_currency
             """,
-            segment=dunning_segment_sql("commercial", SQL("line.company_id")),
+            segment=dunning_segment_sql("commercial", SQL("line.company_id"), "segment_default"),
             responsible=responsible,
         )
 
@@ -199,7 +208,9 @@ class AccountDunningAnalysis(models.Model):
             JOIN account_account account ON account.id = line.account_id
             JOIN res_partner partner ON partner.id = line.partner_id
             JOIN res_partner commercial ON commercial.id = partner.commercial_partner_id
-            """
+            LEFT JOIN (%s) segment_default ON segment_default.company_id = line.company_id
+            """,
+            dunning_segment_default_sql(),
         )
 
     @api.model

@@ -1,7 +1,7 @@
 from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
-from .account_dunning_analysis import dunning_segment_sql
+from .account_dunning_analysis import dunning_segment_default_sql, dunning_segment_sql
 
 COLLECTION_WINDOWS = (7, 15, 30)
 
@@ -157,6 +157,7 @@ class AccountDunningEffectiveness(models.Model):
               JOIN res_company company ON company.id = action.company_id
               JOIN res_partner partner ON partner.id = action.partner_id
               JOIN res_partner commercial ON commercial.id = partner.commercial_partner_id
+         LEFT JOIN (%(segment_defaults)s) segment_default ON segment_default.company_id = action.company_id
         CROSS JOIN LATERAL (
                     VALUES (0, 'email', action.channel_email),
                            (1, 'sms', action.channel_sms),
@@ -170,7 +171,8 @@ class AccountDunningEffectiveness(models.Model):
                AND channel.used
             """,
             invoice_collection=self._invoice_collection_query(),
-            segment=dunning_segment_sql("commercial", SQL("action.company_id")),
+            segment=dunning_segment_sql("commercial", SQL("action.company_id"), "segment_default"),
+            segment_defaults=dunning_segment_default_sql(),
         )
 
     @api.model
