@@ -1,1 +1,3 @@
 from . import account_dunning_cash_forecast
+from . import account_dunning_analysis
+from . import account_dunning_effectiveness

@@ -1,0 +1,227 @@
+from odoo import api, fields, models, tools
+from odoo.tools import SQL
+
+AGING_BUCKETS = [
+    ("0_not_due", "Not Due"),
+    ("1_30", "1-30 Days"),
+    ("31_60", "31-60 Days"),
+    ("61_90", "61-90 Days"),
+    ("91_more", "Over 90 Days"),
+]
+
+
+def dunning_segment_default_sql():
+    """SQL table (company_id, segment): the default risk segment of each company (``ir.default``).
+
+    The company's own default first, then the global one; joined once rather than looked up per row.
+    """
+    return SQL(
+        """
+        SELECT company.id AS company_id,
+               (SELECT def.json_value::jsonb #>> '{}'
+                  FROM ir_default def
+                  JOIN ir_model_fields def_field ON def_field.id = def.field_id
+                 WHERE def_field.model = 'res.partner'
+                   AND def_field.name = 'dunning_segment'
+                   AND def.user_id IS NULL
+                   AND def.condition IS NULL
+                   AND (def.company_id = company.id OR def.company_id IS NULL)
+              ORDER BY def.company_id NULLS LAST
+                 LIMIT 1) AS segment
+          FROM res_company company
+        """
+    )
+
+
+def dunning_segment_sql(partner_alias, company_column, default_alias):
+    """SQL of a customer's risk segment in a company, as the follow-up run reads it.
+
+    The company-dependent jsonb value of the company, else the field's default in that company (the
+    ``default_alias`` row of :func:`dunning_segment_default_sql`), else ``new`` (a customer without a segment
+    follows the new customers' scenario).
+    """
+    return SQL(
+        "COALESCE(%s.dunning_segment ->> %s::text, %s.segment, 'new')",
+        SQL.identifier(partner_alias),
+        company_column,
+        SQL.identifier(default_alias),
+    )
+
+
+class AccountDunningAnalysis(models.Model):
+    _name = "account.dunning.analysis"
+    _description = "Follow-up Analysis"
+    _auto = False
+    _order = "date_maturity, id"
+    _rec_name = "move_id"
+    _check_company_auto = True
+
+    company_id = fields.Many2one("res.company", readonly=True)
+    company_currency_id = fields.Many2one("res.currency", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    segment = fields.Selection(
+        selection=lambda self: self.env["res.partner"]._dunning_segment_selection(),
+        string="Risk Segment",
+        readonly=True,
+        help="The customer's current risk segment in the company (New when none is set).",
+    )
+    level_id = fields.Many2one(
+        "account.dunning.level",
+        string="Follow-up Level",
+        readonly=True,
+        help="Last follow-up level sent for the invoice (empty: never followed up).",
+    )
+    invoice_user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    responsible_id = fields.Many2one(
+        "res.users",
+        string="Collections Responsible",
+        readonly=True,
+        help="The customer's collections responsible in the company, else its salesperson.",
+    )
+    invoice_date = fields.Date(readonly=True)
+    date_maturity = fields.Date(string="Due Date", readonly=True)
+    dunning_last_date = fields.Date(string="Last Follow-up", readonly=True)
+    is_disputed = fields.Boolean(string="Disputed", readonly=True)
+    is_litigation = fields.Boolean(string="In Litigation", readonly=True)
+    amount_residual = fields.Monetary(
+        string="Amount Due",
+        currency_field="company_currency_id",
+        readonly=True,
+        help="Amount still open, in company currency.",
+    )
+    amount_residual_currency = fields.Monetary(
+        string="Amount Due in Currency",
+        currency_field="currency_id",
+        readonly=True,
+        help="Amount still open, in the invoice currency: add it up only grouped by currency.",
+    )
+    # Depend on today (the user's date): computed per query, see _table_query.
+    days_overdue = fields.Integer(
+        readonly=True,
+        aggregator="avg",
+        help="Days past the due date today (0 when not yet due); the pivot shows the average per item.",
+    )
+    aging_bucket = fields.Selection(AGING_BUCKETS, string="Aging", readonly=True)
+    is_overdue = fields.Boolean(string="Overdue", readonly=True)
+
+    _depends = {
+        "account.move.line": [
+            "move_id",
+            "company_id",
+            "company_currency_id",
+            "currency_id",
+            "partner_id",
+            "account_id",
+            "parent_state",
+            "display_type",
+            "date_maturity",
+            "amount_residual",
+            "amount_residual_currency",
+            "reconciled",
+        ],
+        "account.move": [
+            "move_type",
+            "invoice_user_id",
+            "invoice_date",
+            "dunning_level_id",
+            "dunning_last_date",
+            "dunning_dispute",
+            "dunning_litigation",
+        ],
+        "account.account": ["account_type"],
+        "res.partner": ["commercial_partner_id", "dunning_segment", "dunning_responsible_id", "user_id"],
+    }
+
+    def init(self):
+        """The date-independent view: one row per open receivable item of a posted customer invoice."""
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                "CREATE OR REPLACE VIEW %s AS (%s %s %s)",
+                SQL.identifier(self._table),
+                self._select(),
+                self._from(),
+                self._where(),
+            )
+        )
+
+    @property
+    def _table_query(self) -> SQL:
+        """The view plus the aging as of today in the user's timezone (freezegun and tests included)."""
+        today = fields.Date.context_today(self)
+        days = SQL("GREATEST(%s::date - item.date_maturity, 0)", today)
+        return SQL(
+            """
+            SELECT item.*,
+                   %(days)s AS days_overdue,
+                   CASE WHEN %(days)s = 0 THEN '0_not_due'
+                        WHEN %(days)s <= 30 THEN '1_30'
+                        WHEN %(days)s <= 60 THEN '31_60'
+                        WHEN %(days)s <= 90 THEN '61_90'
+                        ELSE '91_more'
+                   END AS aging_bucket,
+                   %(days)s > 0 AS is_overdue
+              FROM %(view)s item
+            """,
+            days=days,
+            view=SQL.identifier(self._table),
+        )
+
+    @api.model
+    def _select(self) -> SQL:
+        responsible = SQL("(commercial.dunning_responsible_id ->> line.company_id::text)::integer")
+        return SQL(
+            """
+            SELECT line.id,
+                   line.company_id,
+                   line.company_currency_id,
+                   line.currency_id,
+                   line.move_id,
+                   commercial.id AS partner_id,
+                   %(segment)s AS segment,
+                   move.dunning_level_id AS level_id,
+                   move.invoice_user_id,
+                   COALESCE(
+                       (SELECT responsible.id FROM res_users responsible WHERE responsible.id = %(responsible)s),
+                       commercial.user_id
+                   ) AS responsible_id,
+                   move.invoice_date,
+                   line.date_maturity,
+                   move.dunning_last_date,
+                   COALESCE(move.dunning_dispute, FALSE) AS is_disputed,
+                   COALESCE(move.dunning_litigation, FALSE) AS is_litigation,
+                   line.amount_residual,
+                   line.amount_residual_currency
+            """,
+            segment=dunning_segment_sql("commercial", SQL("line.company_id"), "segment_default"),
+            responsible=responsible,
+        )
+
+    @api.model
+    def _from(self) -> SQL:
+        return SQL(
+            """
+            FROM account_move_line line
+            JOIN account_move move ON move.id = line.move_id
+            JOIN account_account account ON account.id = line.account_id
+            JOIN res_partner partner ON partner.id = line.partner_id
+            JOIN res_partner commercial ON commercial.id = partner.commercial_partner_id
+            LEFT JOIN (%s) segment_default ON segment_default.company_id = line.company_id
+            """,
+            dunning_segment_default_sql(),
+        )
+
+    @api.model
+    def _where(self) -> SQL:
+        """Open receivable items of posted customer invoices and sales receipts."""
+        return SQL(
+            """
+            WHERE line.parent_state = 'posted'
+              AND account.account_type = 'asset_receivable'
+              AND NOT line.reconciled
+              AND line.amount_residual > 0
+              AND move.move_type IN ('out_invoice', 'out_receipt')
+            """
+        )
