@@ -1,5 +1,7 @@
 from collections import defaultdict
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount, format_date
@@ -65,6 +67,17 @@ class AccountDunningAction(models.Model):
         readonly=True, help="A letter replaces the email because the customer has no email address."
     )
     failure_reason = fields.Text(readonly=True)
+    # Parts of the emails computed in Python, so that the templates hold plain field placeholders only:
+    # Odoo then fills them without compiling the template for each customer (and any user may edit them).
+    dunning_invoice_table = fields.Html(
+        string="Invoices Table",
+        compute="_compute_dunning_email_parts",
+        sanitize=False,
+        help="The invoices of the follow-up with their online payment links and the totals per currency.",
+    )
+    dunning_signature = fields.Char(
+        string="Signature", compute="_compute_dunning_email_parts", help="Collections responsible, else the company."
+    )
 
     def init(self):
         """A customer gets a given level at most once a day (also under concurrent runs)."""
@@ -124,6 +137,45 @@ class AccountDunningAction(models.Model):
         """Letters posted to the customer."""
         self.filtered(lambda action: action.letter_state in ("to_print", "printed")).letter_state = "sent"
         return True
+
+    @api.depends_context("lang")
+    @api.depends("line_ids", "user_id", "company_id")
+    def _compute_dunning_email_parts(self):
+        for action in self:
+            action.dunning_invoice_table = action._render_invoice_table()
+            action.dunning_signature = action.user_id.name or action.company_id.name or ""
+
+    def mail_allowed_qweb_expressions(self):
+        return (
+            *super().mail_allowed_qweb_expressions(),
+            "object.company_id.name",
+            "object.dunning_invoice_table",
+            "object.dunning_signature",
+        )
+
+    def _render_invoice_table(self):
+        """The invoices of the follow-up with a 'View and pay' portal link each, then the totals per currency."""
+        self.ensure_one()
+        _ = self.env._
+        cell = Markup('<td style="{}">{}</td>')
+        rows = Markup().join(
+            Markup("<tr>{}{}{}{}</tr>").format(
+                cell.format("", line["name"]),
+                cell.format("", format_date(self.env, line["date_due"])),
+                cell.format("text-align: right;", format_amount(self.env, line["amount"], line["currency"])),
+                Markup('<td><a href="{}">{}</a></td>').format(line["url"], _("View and pay")),
+            )
+            for line in self._get_portal_lines()
+        )
+        totals = Markup(", ").join(
+            Markup("<strong>{}</strong>").format(format_amount(self.env, amount, currency))
+            for currency, amount in self._get_totals_by_currency()
+        )
+        return Markup(
+            '<table style="border-collapse: collapse; width: 100%;" border="1" cellpadding="4">'
+            '<tr><th>{}</th><th>{}</th><th style="text-align: right;">{}</th><th>{}</th></tr>{}</table>'
+            "<p>{} {}</p>"
+        ).format(_("Invoice"), _("Due date"), _("Amount due"), _("Pay online"), rows, _("Total due:"), totals)
 
     def _get_portal_lines(self):
         """Invoices of the follow-up with their portal link, for the templates."""

@@ -6,7 +6,7 @@ import psycopg2
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.tools import SQL, format_amount, format_date, split_every
+from odoo.tools import SQL, format_amount, format_date, mute_logger, split_every
 
 _logger = logging.getLogger(__name__)
 
@@ -295,17 +295,63 @@ class AccountDunningRun(models.AbstractModel):
         return self.env.cr.fetchone()[0]
 
     @api.model
+    def _try_lock_partners(self, partners):
+        """Lock many customers for this transaction in one query; returns the ids locked (others are busy)."""
+        if not partners:
+            return set()
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM unnest(%s::int[]) AS id WHERE pg_try_advisory_xact_lock(%s, id)",
+                partners.ids,
+                DUNNING_LOCK_NAMESPACE,
+            )
+        )
+        return {row[0] for row in self.env.cr.fetchall()}
+
+    @api.model
     def _act(self, company, date, followups):
-        """Record each follow-up (and send it unless it waits for validation), one customer at a time.
+        """Record the follow-ups of a batch of customers, then send those that need no validation.
 
         Each follow-up dict gets its ``action`` (empty when not recorded, with a ``reason``).
         """
         action_model = self.env["account.dunning.action"]
+        locked = self._try_lock_partners(action_model.env["res.partner"].union(*(f["partner"] for f in followups)))
+        to_record = []
         for followup in followups:
             followup["action"] = action_model
-            if not self._try_lock_partner(followup["partner"]):
+            if followup["partner"].id in locked:
+                to_record.append(followup)
+            else:
                 followup["reason"] = "locked"
-                continue
+        self._record_actions(company, date, to_record)
+        if company.dunning_send_enabled:
+            self._send_actions(
+                action_model.union(*(f["action"] for f in to_record)).filtered(
+                    lambda action: not action.level_id.need_validation
+                )
+            )
+        return followups
+
+    @api.model
+    def _record_actions(self, company, date, followups):
+        """Create the follow-up records of a batch at once; if that fails, one by one so that only the
+        customers at fault (a follow-up already recorded by a concurrent run, bad data) are left out."""
+        if not followups:
+            return
+        action_model = self.env["account.dunning.action"]
+        try:
+            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                actions = action_model.create(
+                    [self._prepare_action_vals(company, date, followup) for followup in followups]
+                )
+                actions.flush_recordset()
+        except Exception:  # retried one by one below, where each failure is reported
+            self.env.invalidate_all()
+        else:
+            for followup, action in zip(followups, actions, strict=True):
+                followup["action"] = action
+            return
+        for followup in followups:
             try:
                 with self.env.cr.savepoint():
                     action = action_model.create(self._prepare_action_vals(company, date, followup))
@@ -319,9 +365,6 @@ class AccountDunningRun(models.AbstractModel):
                 followup["reason"] = "error"
                 continue
             followup["action"] = action
-            if company.dunning_send_enabled and not action.level_id.need_validation:
-                self._send_actions(action)
-        return followups
 
     @api.model
     def _prepare_action_vals(self, company, date, followup):
@@ -355,23 +398,85 @@ class AccountDunningRun(models.AbstractModel):
 
     @api.model
     def _send_actions(self, actions):
-        """Carry out the follow-ups on their channels; a failing customer is rolled back alone and marked failed."""
-        for action in actions:
-            action = action.with_company(action.company_id)
-            try:
-                with self.env.cr.savepoint():
-                    self._send_action(action)
-            except Exception as error:  # any failure of one customer must not stop the others
-                _logger.warning("Follow-up %s for %s failed: %s", action.name, action.partner_id.name, error)
-                self.env.invalidate_all()
-                action.write({"state": "failed", "failure_reason": str(error)})
-                action.message_post(body=self.env._("The follow-up could not be sent: %(reason)s", reason=str(error)))
+        """Carry out the follow-ups on their channels; a failing customer is rolled back alone and marked failed.
+
+        Emails are rendered and queued per template for the whole batch; each customer's other channels and
+        level effects then run in its own savepoint, and a customer failing there loses its queued email too.
+        """
+        for company, company_actions in actions.grouped("company_id").items():
+            company_actions = company_actions.with_company(company)
+            self._ensure_portal_tokens(company_actions.move_ids)
+            mails = self._queue_emails(company_actions)
+            sent = self.env["account.dunning.action"]
+            for action in company_actions:
+                try:
+                    with self.env.cr.savepoint():
+                        self._send_action(action, email_queued=action.id in mails)
+                    sent |= action
+                except Exception as error:  # any failure of one customer must not stop the others
+                    _logger.warning("Follow-up %s for %s failed: %s", action.name, action.partner_id.name, error)
+                    self.env.invalidate_all()
+                    if action.id in mails:
+                        # sudo: the queued email of a failed follow-up is withdrawn, whoever runs it
+                        mails[action.id].mail_message_id.sudo().unlink()
+                    action.write({"state": "failed", "failure_reason": str(error), "mail_message_id": False})
+                    action.message_post(
+                        body=self.env._("The follow-up could not be sent: %(reason)s", reason=str(error))
+                    )
+            self._record_sent(sent)
 
     @api.model
-    def _send_action(self, action):
-        """Send one follow-up on each of its channels, apply the level effects and record it."""
+    def _ensure_portal_tokens(self, moves):
+        """Give the invoices their portal access token in one query (the links of the emails and SMS need it).
+
+        Writing the token through the ORM, invoice by invoice, would resynchronise each posted invoice.
+        """
+        missing = moves.filtered(lambda move: not move.access_token)
+        if not missing:
+            return
+        self.env.cr.execute(
+            SQL(
+                "UPDATE account_move SET access_token = gen_random_uuid()::text "
+                "WHERE id = ANY(%s) AND access_token IS NULL",
+                missing.ids,
+            )
+        )
+        missing.invalidate_recordset(["access_token"])
+
+    @api.model
+    def _queue_emails(self, actions):
+        """Render and queue in one pass per template the emails of the follow-ups that have a recipient.
+
+        Returns {action id: mail.mail}. Follow-ups attaching invoices, without a recipient, or whose template
+        fails for the batch are left out: they are handled one by one (letter fallback, clear failure).
+        """
+        mails = {}
+        candidates = actions.filtered(lambda action: action.channel_email and not action.level_id.attach_invoices)
+        recipients = {action.id: action.partner_id._dunning_get_recipient_email() for action in candidates}
+        candidates = candidates.filtered(lambda action: recipients[action.id])
+        for template, group in candidates.grouped(lambda action: action.level_id.mail_template_id).items():
+            for action in group:
+                action.email_to = recipients[action.id]
+            try:
+                with self.env.cr.savepoint():
+                    created = template.with_company(group.company_id).send_mail_batch(
+                        group.ids, force_send=False, raise_exception=True, email_values={"recipient_ids": []}
+                    )
+            except Exception as error:  # retried one by one, to isolate the failing customer
+                _logger.info("Batch rendering of %s failed (%s): sending one by one", template.name, error)
+                self.env.invalidate_all()
+                continue
+            for mail in created:
+                mails[mail.res_id] = mail
+            for action in group:
+                action.mail_message_id = mails[action.id].mail_message_id
+        return mails
+
+    @api.model
+    def _send_action(self, action, email_queued=False):
+        """Send one follow-up on each of its channels (its email unless queued already), apply the level effects."""
         level = action.level_id
-        if action.channel_email:
+        if action.channel_email and not email_queued:
             self._send_email(action)
         if action.channel_sms:
             self._send_sms(action)
@@ -380,7 +485,6 @@ class AccountDunningRun(models.AbstractModel):
         if action.channel_letter:
             action.letter_state = "to_print"
         self._apply_level_effects(action)
-        self._record_sent(action)
         return level
 
     @api.model
@@ -494,15 +598,25 @@ class AccountDunningRun(models.AbstractModel):
             )
 
     @api.model
-    def _record_sent(self, action):
-        """The follow-up is done: invoices remember its level and date; broken promises are cleared."""
-        action.state = "done"
-        moves = action.move_ids
-        moves.write({"dunning_level_id": action.level_id.id, "dunning_last_date": action.date})
-        moves.filtered(lambda move: move.dunning_promise_date and move.dunning_promise_date < action.date).write(
-            {"dunning_promise_date": False, "dunning_promise_amount": 0.0, "dunning_promise_residual": 0.0}
-        )
-        body = self.env._("Follow-up %(name)s sent: %(level)s.", name=action.name, level=action.level_id.name)
-        for move in moves:
-            move.message_post(body=body)
-        action.message_post(body=body)
+    def _record_sent(self, actions):
+        """The follow-ups are done: invoices remember their level and date; broken promises are cleared.
+
+        Written per level and date, and logged in the chatters of the follow-ups and invoices in one batch.
+        """
+        if not actions:
+            return
+        actions.write({"state": "done"})
+        for (level, date), group in actions.grouped(lambda action: (action.level_id, action.date)).items():
+            # follow-up fields only: no need to resynchronise the invoices' lines
+            moves = group.move_ids.with_context(skip_invoice_sync=True)
+            moves.write({"dunning_level_id": level.id, "dunning_last_date": date})
+            moves.filtered(
+                lambda move, date=date: move.dunning_promise_date and move.dunning_promise_date < date
+            ).write({"dunning_promise_date": False, "dunning_promise_amount": 0.0, "dunning_promise_residual": 0.0})
+        bodies = {
+            action.id: self.env._("Follow-up %(name)s sent: %(level)s.", name=action.name, level=action.level_id.name)
+            for action in actions
+        }
+        move_bodies = {move.id: bodies[action.id] for action in actions for move in action.move_ids}
+        actions._message_log_batch(bodies=bodies)
+        actions.move_ids._message_log_batch(bodies=move_bodies)

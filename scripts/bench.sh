@@ -57,7 +57,9 @@ if [ "$REBUILD" = 1 ] || ! ready; then
         || { tail -n 40 "$STATE/install_$DB.log" >&2; die "installing $MODULE failed"; }
     "$PYTHON" "$REPO_DIR/scripts/bench.py" generate --size "$SIZE" -- "${ODOO_ARGS[@]}"
 else
-    log "reusing $DB"
+    log "reusing $DB (updating $MODULE to the code of this checkout)"
+    "$PYTHON" -m odoo "${ODOO_ARGS[@]}" -u "$MODULE" --stop-after-init >"$STATE/update_$DB.log" 2>&1 \
+        || { tail -n 40 "$STATE/update_$DB.log" >&2; die "updating $MODULE failed"; }
 fi
 for measure in "${MEASURES[@]}"; do
     "$PYTHON" "$REPO_DIR/scripts/bench.py" "$measure" -- "${ODOO_ARGS[@]}"

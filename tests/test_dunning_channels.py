@@ -130,3 +130,49 @@ class TestDunningChannels(DunningRunCommon):
         self.assertFalse(victim_invoice.dunning_level_id, "nothing half-done")
         self.assertFalse(self.env["mail.mail"].search([("model", "=", failed._name), ("res_id", "=", failed.id)]))
         self.assertEqual(self._actions(self.customer).state, "done")
+
+    def test_emails_of_a_batch_are_queued_each_with_its_own_invoices_and_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["account_dunning"], ["fr_FR"], overwrite=True)
+        other = self._create_customer("Martin SAS", email="ap@martin.example", lang="fr_FR")
+        mine = self._invoice(self.customer, 100, "2025-01-01")
+        theirs = self._invoice(other, 250, "2025-01-01")
+        self._run("2025-01-05")
+        mails = {
+            action.partner_id: self.env["mail.mail"].search([("mail_message_id", "=", action.mail_message_id.id)])
+            for action in self._actions()
+        }
+        self.assertIn(mine.name, mails[self.customer].body_html)
+        self.assertNotIn(theirs.name, mails[self.customer].body_html)
+        self.assertIn("Amount due", mails[self.customer].body_html)
+        self.assertIn(theirs.name, mails[other].body_html)
+        self.assertIn("Montant dû", mails[other].body_html)
+        self.assertIn("250", mails[other].body_html)
+        self.assertEqual(mails[other].email_to, "ap@martin.example")
+
+    def test_shipped_email_templates_need_no_template_compilation(self):
+        """Plain field placeholders: Odoo fills them without compiling QWeb for each customer (run speed)."""
+        templates = self.env["account.dunning.level"].search([]).mail_template_id
+        self.assertEqual(len(templates), 4)
+        for template in templates:
+            self.assertFalse(template._has_unsafe_expression_template_qweb(template.body_html, template.model))
+
+    @mute_logger("odoo.addons.account_dunning.models.account_dunning_run", "odoo.addons.mail.models.mail_render_mixin")
+    def test_customer_failing_after_its_email_was_queued_loses_the_email(self):
+        scenario = self.scenario_good.copy({"segment_ids": False, "name": "With SMS"})
+        first = scenario._get_ordered_levels()[0]
+        first.sms_template_id = self.env["sms.template"].create(
+            {"name": "Broken", "model_id": first.mail_template_id.model_id.id, "body": "{{ object.no_such_field }}"}
+        )
+        first.channel_sms = True
+        victim = self._create_customer("Broken SMS SA", email="sms@example.com", mobile="+33612345678")
+        victim.with_company(self.company).dunning_scenario_id = scenario
+        victim_invoice = self._invoice(victim, 100, "2025-01-01")
+        self._invoice(self.customer, 100, "2025-01-01")
+        self._run("2025-01-05")
+        failed = self._actions(victim)
+        self.assertEqual(failed.state, "failed")
+        self.assertFalse(failed.mail_message_id)
+        self.assertFalse(self.env["mail.mail"].search([("model", "=", failed._name), ("res_id", "=", failed.id)]))
+        self.assertFalse(victim_invoice.dunning_level_id)
+        self.assertEqual(self._actions(self.customer).state, "done")
