@@ -409,6 +409,9 @@ class AccountDunningRun(models.AbstractModel):
             mails = self._queue_emails(company_actions)
             sent = self.env["account.dunning.action"]
             for action in company_actions:
+                if not self._needs_own_step(action, email_queued=action.id in mails):
+                    sent |= action  # its email is queued and nothing else is left to do
+                    continue
                 try:
                     with self.env.cr.savepoint():
                         self._send_action(action, email_queued=action.id in mails)
@@ -424,6 +427,19 @@ class AccountDunningRun(models.AbstractModel):
                         body=self.env._("The follow-up could not be sent: %(reason)s", reason=str(error))
                     )
             self._record_sent(sent)
+
+    @api.model
+    def _needs_own_step(self, action, email_queued):
+        """Whether a follow-up still has channels or level effects to carry out after the batch of emails."""
+        level = action.level_id
+        return bool(
+            (action.channel_email and not email_queued)
+            or action.channel_sms
+            or action.channel_phone
+            or action.channel_letter
+            or level.set_on_hold
+            or level.to_litigation
+        )
 
     @api.model
     def _ensure_portal_tokens(self, moves):

@@ -176,3 +176,14 @@ class TestDunningChannels(DunningRunCommon):
         self.assertFalse(self.env["mail.mail"].search([("model", "=", failed._name), ("res_id", "=", failed.id)]))
         self.assertFalse(victim_invoice.dunning_level_id)
         self.assertEqual(self._actions(self.customer).state, "done")
+
+    def test_followup_numbers_are_drawn_together_and_distinct(self):
+        partners = [self._create_customer(f"Numbered {index}", email=f"n{index}@example.com") for index in range(3)]
+        for partner in partners:
+            self._invoice(partner, 100, "2025-01-01")
+        self._run("2025-01-05")
+        names = self._actions().mapped("name")
+        self.assertEqual(len(set(names)), len(names))
+        numbers = sorted(int(name.rsplit("/", 1)[1]) for name in names)
+        self.assertEqual(numbers, list(range(numbers[0], numbers[0] + len(names))))
+        self.assertTrue(all(name.startswith("FU/") for name in names))
