@@ -16,7 +16,7 @@ the number of SQL queries, then the rows of each report model. Nothing is writte
 
 Example (demo database of scripts/demo.sh, private cluster in .demo/pg):
   python3 scripts/bench_reports.py account_dunning_demo -- --db_host=$PWD/.demo/pg --db_user=$(id -un) \\
-      --addons-path=/opt/odoo18/odoo/addons,$PWD/.demo/addons
+      --addons-path=/opt/odoo18/odoo/addons,$(bash -c 'source scripts/lib.sh; persistent_addons_dir')/addons
 """
 
 import argparse
