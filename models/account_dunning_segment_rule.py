@@ -126,7 +126,8 @@ class AccountDunningSegmentRule(models.Model):
         with_rules = self.with_context(active_test=False).search([("company_id", "in", companies.ids)]).company_id
         vals_list = []
         for company in companies - with_rules:
-            vals_list += self._dunning_default_rules_values(company)
+            # source names in English whoever creates the company; translations are added below
+            vals_list += self.with_context(lang="en_US")._dunning_default_rules_values(company)
         rules = self.sudo().with_context(lang="en_US").create(vals_list)
         rules._dunning_translate_default_names()
         return rules

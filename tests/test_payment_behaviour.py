@@ -534,7 +534,7 @@ class TestPaymentIncidents(PaymentBehaviourCommon):
     def test_default_rules_are_named_in_every_installed_language(self):
         self.env["res.lang"]._activate_lang("fr_FR")
         self.env["ir.module.module"]._load_module_terms(["account_dunning"], ["fr_FR"], overwrite=True)
-        company = self.env["res.company"].create({"name": "Filiale FR"})
+        company = self.env["res.company"].with_context(lang="fr_FR").create({"name": "Filiale FR"})
         rule = self.env["account.dunning.segment.rule"].search(
             [("company_id", "=", company.id), ("min_formal_notice_count", "=", 1)]
         )
