@@ -33,6 +33,7 @@
         "views/account_dunning_menus.xml",
         "views/account_dunning_kpi_views.xml",
         "report/account_dunning_cash_forecast_views.xml",
+        "report/account_dunning_letter_report.xml",
         "report/account_dunning_analysis_views.xml",
         "report/account_dunning_effectiveness_views.xml",
         "views/account_dunning_reporting_menus.xml",

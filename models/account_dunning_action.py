@@ -67,6 +67,7 @@ class AccountDunningAction(models.Model):
         readonly=True, help="A letter replaces the email because the customer has no email address."
     )
     failure_reason = fields.Text(readonly=True)
+    letter_attachment_id = fields.Many2one("ir.attachment", string="Letter PDF", readonly=True, copy=False)
     # Parts of the emails computed in Python, so that the templates hold plain field placeholders only:
     # Odoo then fills them without compiling the template for each customer (and any user may edit them).
     dunning_invoice_table = fields.Html(
@@ -151,6 +152,89 @@ class AccountDunningAction(models.Model):
         """Letters printed: ready to be posted."""
         self.filtered(lambda action: action.letter_state == "to_print").letter_state = "printed"
         return True
+
+    # ------------------------------------------------------------------
+    # Letters (reminder and formal notice)
+    # ------------------------------------------------------------------
+    def _get_payment_reference(self):
+        """ISO 11649 creditor reference (RF) of the follow-up, built from its number."""
+        self.ensure_one()
+        return self.company_id._dunning_rf_reference(self.name)
+
+    def _get_letter_values(self):
+        """Everything a letter prints, computed once: invoices, totals, penalties, indemnities, deadline, bank."""
+        self.ensure_one()
+        company = self.company_id
+        lang = self.partner_id.lang or self.env.lang or "en_US"
+        moves = self.line_ids.move_id
+        formal = self.level_id.letter_variant == "formal_notice"
+        penalties = {move.id: move._dunning_late_penalty(self.date) for move in moves} if formal else {}
+        indemnities = moves._dunning_recovery_indemnity_map(self.date) if formal else {}
+        lines = [
+            {
+                "move": line.move_id,
+                "invoice_date": line.move_id.invoice_date,
+                "date_due": line.date_due,
+                "days_overdue": max(line.days_overdue, 0),
+                "amount_total": line.move_id.amount_total,
+                "residual": line.amount_residual,
+                "currency": line.currency_id,
+                "penalty": penalties.get(line.move_id.id, 0.0),
+                "indemnity": indemnities.get(line.move_id.id, 0.0),
+            }
+            for line in self.line_ids.sorted(lambda line: (line.date_due, line.id))
+        ]
+        totals = self._get_totals_by_currency()
+        penalty_total = company.currency_id.round(sum(penalties.values()))
+        indemnity_total = company.currency_id.round(sum(indemnities.values()))
+        return {
+            "formal": formal,
+            "lang": lang,
+            "lines": lines,
+            "totals": totals,
+            "totals_in_words": [
+                (currency, amount, company._dunning_amount_in_words(amount, currency, lang))
+                for currency, amount in totals
+            ],
+            "penalty_total": penalty_total,
+            "indemnity_total": indemnity_total,
+            "company_currency": company.currency_id,
+            "deadline": fields.Date.add(self.date, days=company.dunning_notice_days),
+            "bank": company._dunning_payment_bank_account(),
+            "reference": self._get_payment_reference(),
+            "payment_url": self._get_payment_url(),
+            "responsible": self.user_id or self.env.user,
+        }
+
+    def _render_letter_pdf(self):
+        """Render the letter of each follow-up, keep it as an attachment and post it in the customer's chatter."""
+        report = self.env.ref("account_dunning.account_dunning_letter_report")
+        for action in self:
+            content, _report_type = self.env["ir.actions.report"]._render_qweb_pdf(report, action.ids)
+            attachment = self.env["ir.attachment"].create(
+                {
+                    "name": f"{action.name.replace('/', '-')}.pdf",
+                    "raw": content,
+                    "res_model": action._name,
+                    "res_id": action.id,
+                    "mimetype": "application/pdf",
+                }
+            )
+            action.letter_attachment_id = attachment
+            # sudo: posting on a customer needs the contact-edition right; the author stays the current user
+            action.partner_id.sudo().message_post(
+                body=self.env._("Follow-up letter %(name)s (%(level)s).", name=action.name, level=action.level_id.name),
+                attachment_ids=attachment.ids,
+                author_id=self.env.user.partner_id.id,
+            )
+
+    def action_print_letters(self):
+        """Print the selected letters into one PDF; each is stored on its follow-up and marked printed."""
+        if not self:
+            raise UserError(self.env._("Select the follow-ups whose letters you want to print."))
+        self._render_letter_pdf()
+        self.action_mark_printed()
+        return self.env.ref("account_dunning.account_dunning_letter_report").report_action(self)
 
     def action_mark_letter_sent(self):
         """Letters posted to the customer."""

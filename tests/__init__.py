@@ -13,3 +13,4 @@ from . import test_payment_behaviour
 from . import test_dunning_acceptance
 from . import test_dunning_analysis
 from . import test_dunning_effectiveness
+from . import test_dunning_letters
