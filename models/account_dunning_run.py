@@ -291,8 +291,7 @@ class AccountDunningRun(models.AbstractModel):
     @api.model
     def _try_lock_partner(self, partner):
         """Lock a customer for this transaction; False when another run holds it."""
-        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", DUNNING_LOCK_NAMESPACE, partner.id))
-        return self.env.cr.fetchone()[0]
+        return partner.id in self._try_lock_partners(partner)
 
     @api.model
     def _try_lock_partners(self, partners):
@@ -491,7 +490,6 @@ class AccountDunningRun(models.AbstractModel):
     @api.model
     def _send_action(self, action, email_queued=False):
         """Send one follow-up on each of its channels (its email unless queued already), apply the level effects."""
-        level = action.level_id
         if action.channel_email and not email_queued:
             self._send_email(action)
         if action.channel_sms:
@@ -501,7 +499,6 @@ class AccountDunningRun(models.AbstractModel):
         if action.channel_letter:
             action.letter_state = "to_print"
         self._apply_level_effects(action)
-        return level
 
     @api.model
     def _send_email(self, action):
