@@ -1,10 +1,13 @@
+import base64
 from collections import defaultdict
 
 from markupsafe import Markup
+from stdnum import iso11649
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date
+from odoo.tools.pdf import merge_pdf
 
 
 class AccountDunningAction(models.Model):
@@ -68,6 +71,7 @@ class AccountDunningAction(models.Model):
     )
     failure_reason = fields.Text(readonly=True)
     letter_attachment_id = fields.Many2one("ir.attachment", string="Letter PDF", readonly=True, copy=False)
+    snailmail_available = fields.Boolean(compute="_compute_snailmail_available")
     # Parts of the emails computed in Python, so that the templates hold plain field placeholders only:
     # Odoo then fills them without compiling the template for each customer (and any user may edit them).
     dunning_invoice_table = fields.Html(
@@ -79,6 +83,11 @@ class AccountDunningAction(models.Model):
     dunning_signature = fields.Char(
         string="Signature", compute="_compute_dunning_email_parts", help="Collections responsible, else the company."
     )
+    dunning_notice_deadline = fields.Char(
+        string="Payment Deadline",
+        compute="_compute_dunning_email_parts",
+        help="Date by which a formal notice demands payment, in the customer's language.",
+    )
 
     def init(self):
         """A customer gets a given level at most once a day (also under concurrent runs)."""
@@ -89,6 +98,9 @@ class AccountDunningAction(models.Model):
              WHERE state IN ('to_validate', 'done')
             """
         )
+
+    def _compute_snailmail_available(self):
+        self.snailmail_available = "snailmail.letter" in self.env
 
     @api.depends("line_ids.amount_residual_company")
     def _compute_amount_total(self):
@@ -168,7 +180,11 @@ class AccountDunningAction(models.Model):
         lang = self.partner_id.lang or self.env.lang or "en_US"
         moves = self.line_ids.move_id
         formal = self.level_id.letter_variant == "formal_notice"
-        penalties = {move.id: move._dunning_late_penalty(self.date) for move in moves} if formal else {}
+        penalty_periods = moves._dunning_late_penalty_map(self.date) if formal else {}
+        penalties = {
+            move_id: company.currency_id.round(sum(period["amount"] for period in periods))
+            for move_id, periods in penalty_periods.items()
+        }
         indemnities = moves._dunning_recovery_indemnity_map(self.date) if formal else {}
         lines = [
             {
@@ -185,6 +201,9 @@ class AccountDunningAction(models.Model):
             for line in self.line_ids.sorted(lambda line: (line.date_due, line.id))
         ]
         totals = self._get_totals_by_currency()
+        bank = company._dunning_payment_bank_account()
+        reference = self._get_payment_reference()
+        payment_url = self._get_payment_url()
         penalty_total = company.currency_id.round(sum(penalties.values()))
         indemnity_total = company.currency_id.round(sum(indemnities.values()))
         return {
@@ -199,12 +218,54 @@ class AccountDunningAction(models.Model):
             "penalty_total": penalty_total,
             "indemnity_total": indemnity_total,
             "company_currency": company.currency_id,
-            "deadline": fields.Date.add(self.date, days=company.dunning_notice_days),
-            "bank": company._dunning_payment_bank_account(),
-            "reference": self._get_payment_reference(),
-            "payment_url": self._get_payment_url(),
+            "deadline": self._get_notice_deadline(),
+            "bank": bank,
+            "reference": reference,
+            "reference_display": iso11649.format(reference),
+            "payment_url": payment_url,
+            "qr": self._get_payment_qr(bank, reference, totals, payment_url),
             "responsible": self.user_id or self.env.user,
         }
+
+    def _get_notice_deadline(self):
+        """Date by which a formal notice demands payment: the follow-up date plus the company's notice days."""
+        self.ensure_one()
+        return fields.Date.add(self.date, days=self.company_id.dunning_notice_days)
+
+    def _get_payment_qr(self, bank, reference, totals, payment_url):
+        """QR code printed under the payment instructions, as {'kind', 'image'} (a PNG data URI), or None.
+
+        A single total in euros gives a SEPA credit-transfer QR code (EPC069-12): a banking app
+        fills in the IBAN, the amount and the RF reference. Otherwise the QR code opens the
+        portal payment link.
+        """
+        payload = self._get_epc_qr_payload(bank, reference, totals)
+        kind = "sepa" if payload else "url"
+        payload = payload or payment_url
+        if not payload:
+            return None
+        png = self.env["ir.actions.report"].barcode("QR", payload, width=240, height=240, barLevel="M")
+        return {"kind": kind, "image": "data:image/png;base64," + base64.b64encode(png).decode()}
+
+    def _get_epc_qr_payload(self, bank, reference, totals):
+        """Text of a SEPA credit-transfer QR code (EPC069-12 version 002), or '' when it does not apply."""
+        if len(totals) != 1 or totals[0][0].name != "EUR" or not 0.01 <= totals[0][1] <= 999999999.99:
+            return ""
+        holder = (bank.acc_holder_name or self.company_id.name or "")[:70]
+        return "\n".join(
+            [
+                "BCD",
+                "002",
+                "1",
+                "SCT",
+                bank.bank_bic.replace(" ", "").upper() if bank.bank_bic else "",
+                holder,
+                bank.sanitized_acc_number.upper(),
+                f"EUR{totals[0][1]:.2f}",
+                "",
+                reference,
+            ]
+        )
 
     def _render_letter_pdf(self):
         """Render the letter of each follow-up, keep it as an attachment and post it in the customer's chatter."""
@@ -229,12 +290,75 @@ class AccountDunningAction(models.Model):
             )
 
     def action_print_letters(self):
-        """Print the selected letters into one PDF; each is stored on its follow-up and marked printed."""
+        """Print the selected letters into one PDF; each is stored on its follow-up and marked printed.
+
+        Each letter is rendered on its own and the PDFs are then merged: wkhtmltopdf builds without
+        patched Qt (such as Debian's) cannot render several documents in one call.
+        """
         if not self:
             raise UserError(self.env._("Select the follow-ups whose letters you want to print."))
         self._render_letter_pdf()
         self.action_mark_printed()
-        return self.env.ref("account_dunning.account_dunning_letter_report").report_action(self)
+        attachment = self.letter_attachment_id if len(self) == 1 else self._create_letters_batch_attachment()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}",
+            "target": "new",
+        }
+
+    def _get_letters_batch_pdf(self):
+        """The stored letters of these follow-ups as one PDF, in their order."""
+        return merge_pdf([action.letter_attachment_id.raw for action in self])
+
+    def _create_letters_batch_attachment(self):
+        """One PDF with all the letters, to print at once (kept for its creator only: it belongs to no record)."""
+        return self.env["ir.attachment"].create(
+            {
+                "name": self.env._("Follow-up letters %(date)s.pdf", date=fields.Date.context_today(self)),
+                "raw": self._get_letters_batch_pdf(),
+                "mimetype": "application/pdf",
+            }
+        )
+
+    def action_send_letters_by_post(self):
+        """Hand the selected letters to Odoo's Snailmail service; they are then marked as sent.
+
+        Snailmail is optional: without it, this explains how to get it. Its own scheduled action
+        renders and posts the letters in the background, so no letter is lost if the service is down.
+        """
+        if "snailmail.letter" not in self.env:
+            raise UserError(
+                self.env._("Sending letters by post needs the Snailmail app: install it from the Apps menu.")
+            )
+        if not self:
+            raise UserError(self.env._("Select the follow-ups whose letters you want to send by post."))
+        letter_model = self.env["snailmail.letter"]
+        incomplete = self.filtered(lambda action: not letter_model._is_valid_address(action.partner_id))
+        if incomplete:
+            raise UserError(
+                self.env._(
+                    "These customers need a complete postal address (street, city, zip code and country) "
+                    "before a letter can be posted: %(customers)s",
+                    customers=", ".join(incomplete.partner_id.mapped("display_name")),
+                )
+            )
+        report = self.env.ref("account_dunning.account_dunning_letter_report")
+        letter_model.create(
+            [
+                {
+                    "model": action._name,
+                    "res_id": action.id,
+                    "partner_id": action.partner_id.id,
+                    "company_id": action.company_id.id,
+                    "user_id": self.env.user.id,
+                    "report_template": report.id,
+                    "state": "pending",
+                }
+                for action in self
+            ]
+        )
+        self.letter_state = "sent"
+        return True
 
     def action_mark_letter_sent(self):
         """Letters posted to the customer."""
@@ -242,11 +366,14 @@ class AccountDunningAction(models.Model):
         return True
 
     @api.depends_context("lang")
-    @api.depends("line_ids", "user_id", "company_id")
+    @api.depends("line_ids", "user_id", "company_id", "date", "partner_id.lang", "company_id.dunning_notice_days")
     def _compute_dunning_email_parts(self):
         for action in self:
             action.dunning_invoice_table = action._render_invoice_table()
             action.dunning_signature = action.user_id.name or action.company_id.name or ""
+            action.dunning_notice_deadline = format_date(
+                self.env, action._get_notice_deadline(), lang_code=action.partner_id.lang or None
+            )
 
     def mail_allowed_qweb_expressions(self):
         return (
@@ -254,6 +381,7 @@ class AccountDunningAction(models.Model):
             "object.company_id.name",
             "object.dunning_invoice_table",
             "object.dunning_signature",
+            "object.dunning_notice_deadline",
         )
 
     def _render_invoice_table(self):

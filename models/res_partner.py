@@ -122,6 +122,28 @@ class ResPartner(models.Model):
         action["context"] = {"create": False}
         return action
 
+    def action_dunning_print_letter(self):
+        """Print the letter of this customer's latest follow-up in the current company."""
+        self.ensure_one()
+        action = self.env["account.dunning.action"].search(
+            [
+                ("partner_id", "=", self.commercial_partner_id.id),
+                ("company_id", "=", self.env.company.id),
+                ("state", "in", ("to_validate", "done")),
+            ],
+            order="date desc, id desc",
+            limit=1,
+        )
+        if not action:
+            raise UserError(
+                self.env._(
+                    "%(customer)s has no follow-up in %(company)s yet: a letter is printed from a follow-up.",
+                    customer=self.commercial_partner_id.display_name,
+                    company=self.env.company.display_name,
+                )
+            )
+        return action.action_print_letters()
+
     # ------------------------------------------------------------------
     # Payment behaviour: statistics, risk segment and personal tolerance
     # ------------------------------------------------------------------

@@ -1,7 +1,12 @@
+import io
+from datetime import date
+
 from stdnum import iso11649
 
 from odoo.exceptions import UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
+from odoo.tools.pdf import PdfFileReader
 
 from .common import DunningRunCommon
 
@@ -9,9 +14,8 @@ VALID_IBAN = "FR76 3000 6000 0112 3456 7890 189"
 REPORT = "account_dunning.account_dunning_letter_report"
 
 
-@tagged("post_install", "-at_install")
-class TestDunningLetters(DunningRunCommon):
-    """Reminder and formal-notice letters of real follow-ups, rendered as HTML (and once as PDF)."""
+class LettersCommon(DunningRunCommon):
+    """A company with a valid bank account, whose formal notice may be reached directly."""
 
     @classmethod
     def setUpClass(cls):
@@ -24,6 +28,11 @@ class TestDunningLetters(DunningRunCommon):
         cls.company.partner_id.city = "Lyon"
         cls.formal_level = cls.levels.filtered(lambda level: level.letter_variant == "formal_notice")[:1]
         cls.formal_level.direct_entry = True
+
+
+@tagged("post_install", "-at_install")
+class TestDunningLetters(LettersCommon):
+    """Reminder and formal-notice letters of real follow-ups, rendered as HTML."""
 
     def _followup(self, partner, run_date="2025-03-20"):
         self._run(run_date)
@@ -39,15 +48,31 @@ class TestDunningLetters(DunningRunCommon):
         values = action._get_letter_values()
         self.assertTrue(values["formal"])
         self.assertEqual(values["indemnity_total"], 40.0)
+        # 78 days late (2 January to 20 March) at 3.15 % (ECB, 1 January 2025) + 10 points: 1000 x 13.15 % x 78 / 365
+        self.assertEqual(values["penalty_total"], 28.10)
         self.assertEqual(values["penalty_total"], invoice._dunning_late_penalty(action.date))
-        self.assertGreater(values["penalty_total"], 0)
+        self.assertEqual(values["totals"], [(invoice.currency_id, 1000.0)])
         html = self._html(action)
+        for amount in ("1,000.00", "28.10", "40.00"):
+            self.assertIn(amount, html)
         for mention in ("1344", "L441-10", "injonction de payer", "Lettre recommandée avec accusé de réception"):
             self.assertIn(mention, html)
         self.assertIn(invoice.name, html)
-        self.assertIn(values["reference"], html)
+        self.assertIn(values["reference_display"], html)
+        self.assertEqual(values["reference_display"].replace(" ", ""), values["reference"])
         self.assertIn("FR76", html)
         self.assertIn("one thousand", html.lower())
+
+    def test_formal_notice_deadline_follows_the_company_setting_in_letter_and_email(self):
+        self.company.dunning_notice_days = 15
+        self._invoice(self.customer, 1000, "2025-01-01")
+        action = self._followup(self.customer)
+        self.assertEqual(action._get_letter_values()["deadline"], date(2025, 4, 4))
+        self.assertIn("04/04/2025", self._html(action))
+        action.action_send()
+        mail = self.env["mail.mail"].search([("mail_message_id", "=", action.mail_message_id.id)])
+        self.assertIn("by 04/04/2025", mail.body_html)
+        self.assertNotIn("8 days", mail.body_html)
 
     def test_no_indemnity_for_an_individual(self):
         person = self._create_customer("Jean Dupont", email="jean@example.com")
@@ -99,21 +124,102 @@ class TestDunningLetters(DunningRunCommon):
         with self.assertRaises(UserError):
             action._get_letter_values()
 
-    def test_printing_stores_each_letter_posts_it_and_marks_it_printed(self):
+    def test_single_euro_total_gets_a_sepa_transfer_qr_code(self):
+        self.formal_level.direct_entry = False
+        euro = self.env.ref("base.EUR")
+        if self.company.currency_id != euro:
+            euro = self.setup_other_currency("EUR")
+        self._invoice(self.customer, 1000, "2025-01-01", currency=euro)
+        action = self._followup(self.customer, "2025-01-05")
+        values = action._get_letter_values()
+        self.assertEqual([(currency.name, amount) for currency, amount in values["totals"]], [("EUR", 1000.0)])
+        payload = action._get_epc_qr_payload(values["bank"], values["reference"], values["totals"]).split("\n")
+        amount = values["totals"][0][1]
+        self.assertEqual(payload[:4], ["BCD", "002", "1", "SCT"])
+        self.assertEqual(payload[4], "AGRIFRPP")
+        self.assertEqual(payload[6], VALID_IBAN.replace(" ", ""))
+        self.assertEqual(payload[7], f"EUR{amount:.2f}")
+        self.assertEqual(payload[9], values["reference"])
+        self.assertEqual(values["qr"]["kind"], "sepa")
+        self.assertTrue(values["qr"]["image"].startswith("data:image/png;base64,"))
+        html = self._html(action)
+        self.assertIn('src="data:image/png;base64,', html)
+        self.assertIn("Scan with your banking app", html)
+
+    def test_several_currencies_get_a_payment_link_qr_code(self):
+        self.formal_level.direct_entry = False
+        usd = self.setup_other_currency("USD")
+        self._invoice(self.customer, 100, "2025-01-01")
+        self._invoice(self.customer, 250, "2025-01-02", currency=usd)
+        action = self._followup(self.customer, "2025-01-05")
+        values = action._get_letter_values()
+        self.assertFalse(action._get_epc_qr_payload(values["bank"], values["reference"], values["totals"]))
+        self.assertEqual(values["qr"]["kind"], "url")
+
+    def test_customer_prints_its_latest_follow_up_letter(self):
+        self._invoice(self.customer, 1000, "2025-01-01")
+        billing = new_test_user(self.env, login="letters_customer", groups="account.group_account_invoice")
+        customer = self.customer.with_user(billing)
+        with self.assertRaisesRegex(UserError, "no follow-up"):
+            customer.action_dunning_print_letter()
+        action = self._followup(self.customer)
+        result = customer.action_dunning_print_letter()
+        self.assertEqual(action.letter_attachment_id.res_id, action.id)
+        self.assertEqual(result["type"], "ir.actions.act_url")
+        self.assertEqual(result["url"], f"/web/content/{action.letter_attachment_id.id}")
+        # a formal notice still waiting for validation is printed, but not queued as printed
+        self.assertEqual((action.state, action.letter_state), ("to_validate", "none"))
+
+    def test_sending_by_post_uses_snailmail_only_when_installed(self):
+        self.customer.write(
+            {"street": "3 rue Neuve", "zip": "69001", "city": "Lyon", "country_id": self.env.ref("base.fr").id}
+        )
+        self._invoice(self.customer, 1000, "2025-01-01")
+        action = self._followup(self.customer)
+        action.letter_state = "printed"
+        if "snailmail.letter" not in self.env:
+            self.assertFalse(action.snailmail_available)
+            with self.assertRaisesRegex(UserError, "Snailmail"):
+                action.action_send_letters_by_post()
+            self.assertEqual(action.letter_state, "printed")
+            return
+        self.assertTrue(action.snailmail_available)
+        action.action_send_letters_by_post()
+        letter = self.env["snailmail.letter"].search([("model", "=", action._name), ("res_id", "=", action.id)])
+        self.assertEqual(letter.state, "pending")
+        self.assertEqual(letter.partner_id, action.partner_id)
+        self.assertEqual(letter.report_template, self.env.ref(REPORT))
+        self.assertEqual(action.letter_state, "sent")
+        self.customer.city = False
+        with self.assertRaisesRegex(UserError, "postal address"):
+            action.action_send_letters_by_post()
+
+
+@tagged("post_install", "-at_install")
+class TestDunningLetterPdf(LettersCommon, HttpCase):
+    """Real PDFs: wkhtmltopdf loads the stylesheets from the test server, so this is an HttpCase."""
+
+    @mute_logger("odoo.addons.base.models.ir_actions_report")  # wkhtmltopdf builds without patched Qt warn
+    def test_printing_stores_each_letter_posts_it_and_returns_one_pdf(self):
         other = self._create_customer("Martin SAS", email="ap@martin.example")
         self._invoice(self.customer, 1000, "2025-01-01")
         self._invoice(other, 800, "2025-01-01")
         self._run("2025-03-20")
         actions = self._actions().filtered("channel_letter")
         self.assertEqual(len(actions), 2)
-        actions.letter_state = "to_print"
+        actions.action_send()
+        self.assertEqual(actions.mapped("letter_state"), ["to_print", "to_print"])
         billing = new_test_user(self.env, login="letters_billing", groups="account.group_account_invoice")
-        result = actions.with_user(billing).action_print_letters()
-        self.assertEqual(result["report_name"], "account_dunning.report_dunning_letter")
+        result = actions.with_user(billing).with_context(force_report_rendering=True).action_print_letters()
         self.assertEqual(actions.mapped("letter_state"), ["printed", "printed"])
         for action in actions:
             attachment = action.letter_attachment_id
-            self.assertEqual(attachment.mimetype, "application/pdf")
-            # tests get the letter's HTML instead of running wkhtmltopdf: check it is this follow-up's letter
-            self.assertIn(action._get_payment_reference().encode(), attachment.raw)
+            self.assertEqual((attachment.res_model, attachment.res_id), (action._name, action.id))
+            self.assertTrue(attachment.raw.startswith(b"%PDF"))
+            self.assertEqual(len(PdfFileReader(io.BytesIO(attachment.raw)).pages), 1)
             self.assertIn(attachment, action.partner_id.message_ids.attachment_ids)
+        self.assertEqual(result["type"], "ir.actions.act_url")
+        batch = self.env["ir.attachment"].browse(int(result["url"].rsplit("/", 1)[1]))
+        self.assertNotIn(batch, actions.letter_attachment_id)
+        self.assertEqual(batch.create_uid.login, "letters_billing")
+        self.assertEqual(len(PdfFileReader(io.BytesIO(batch.raw)).pages), 2)
