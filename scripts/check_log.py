@@ -1,4 +1,4 @@
-"""Judge an Odoo test log: print 'N passed, N failed' and exit non-zero on any problem.
+"""Judge Odoo test logs: print 'N passed, N failed' (summed) and exit non-zero on any problem.
 
 A run fails on a failing or erroring test, on any ERROR or CRITICAL log record,
 on a WARNING that names the module, or when Odoo reported no test result at all.
@@ -12,7 +12,8 @@ RESULT = re.compile(r"(?P<failed>\d+) failed, (?P<errors>\d+) error\(s\) of (?P<
 MODULE = "account_dunning"
 
 
-def main(path):
+def judge(path):
+    """(passed, failed, problems) of one log."""
     problems = []
     result = None
     with open(path, encoding="utf-8", errors="replace") as log:
@@ -35,11 +36,22 @@ def main(path):
         total = int(result["total"])
     if total == 0 and result is not None:
         problems.append("no test ran")
+    return (total - failed if result else 0), failed, problems
+
+
+def main(paths):
+    passed = failed = 0
+    problems = []
+    for path in paths:
+        log_passed, log_failed, log_problems = judge(path)
+        passed += log_passed
+        failed += log_failed
+        problems += log_problems
     for problem in problems[:40]:
         print("PROBLEM:", problem)
-    print(f"{total - failed if result else 0} passed, {failed} failed")
+    print(f"{passed} passed, {failed} failed")
     return 1 if problems or failed else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    sys.exit(main(sys.argv[1:]))
