@@ -4,22 +4,34 @@ Usage: python3 scripts/demo.py [--today YYYY-MM-DD] [--out DIR] -- ODOO_OPTIONS.
 
 Everything goes through the ORM: invoices are created and posted, payments are
 registered with account.payment.register and reconciled, credit notes are reversals.
+The follow-ups run every week of the last ten weeks, between the payments of those
+weeks, so that customers escalate up to the formal notice; then today's letters are
+written as PDF files into the output folder (the stylesheets come from an HTTP server
+started inside this process, as wkhtmltopdf fetches them over HTTP).
 """
 
 import argparse
 import logging
+import os
 import random
+import shutil
+import subprocess
 import sys
+import tempfile
 from datetime import date, timedelta
+
+from PIL import Image
 
 import odoo
 from odoo import SUPERUSER_ID, Command, api, fields
+from odoo.service import server
 from odoo.tools import config
 
 _logger = logging.getLogger("account_dunning.demo")
 
 #: name, habit, options.  habit(rng, index, count) -> days late of invoice `index` of `count`
-#: (None: left unpaid).  Options: email, invoice_email, individual, partial, refund, currency.
+#: (None: left unpaid).  Options: email, invoice_email, individual, partial, refund, currency, lang
+#: (French unless given), street.
 CUSTOMERS = [
     ("Boulangerie Martin", lambda r, i, n: r.choice([-2, -1, 0, 0]), {"email": "compta@boulangerie-martin.example"}),
     ("Atelier Durand", lambda r, i, n: 10, {"invoice_email": "factures@atelier-durand.example"}),
@@ -32,7 +44,12 @@ CUSTOMERS = [
     ("Menuiserie Roux", lambda r, i, n: r.choice([0, 0, 1, 2]), {"email": "roux@menuiserie.example", "refund": True}),
     ("Imprimerie Fournier", lambda r, i, n: None if i % 3 else 65, {"email": "imprimerie@fournier.example"}),
     ("Claire Bonnet", lambda r, i, n: 3, {"email": "claire.bonnet@example.com", "individual": True}),
-    ("Nordic Supplies GmbH", lambda r, i, n: 7, {"email": "ap@nordic-supplies.example", "currency": "USD"}),
+    (
+        "Nordic Supplies GmbH",
+        lambda r, i, n: 7,
+        {"email": "ap@nordic-supplies.example", "currency": "USD", "lang": "en_US"},
+    ),
+    ("Quincaillerie Blanc", lambda r, i, n: None if i >= n - 3 else 18, {"street": "8 place Bellecour"}),
 ]
 
 
@@ -50,10 +67,25 @@ def setup_company(env):
             "currency_id": euro.id,
             "email": "comptabilite@demo-recouvrement.example",
             "phone": "+33 1 23 45 67 89",
+            "company_registry": "123 456 789 00012",
+            "vat": "FR32123456789",
         }
     )
     env.ref("base.USD").active = True
-    env.ref("base.user_admin").write({"lang": "en_US", "tz": "Europe/Paris"})
+    bank = env["res.bank"].create({"name": "Banque Démo", "bic": "AGRIFRPP"})
+    env["res.partner.bank"].create(
+        {"acc_number": "FR76 3000 6000 0112 3456 7890 189", "partner_id": company.partner_id.id, "bank_id": bank.id}
+    )
+    company.external_report_layout_id = env.ref("web.external_layout_standard")
+    env.ref("base.user_admin").write(
+        {
+            "name": "Camille Laurent",
+            "email": "c.laurent@demo-recouvrement.example",
+            "lang": "en_US",
+            "tz": "Europe/Paris",
+        }
+    )
+    company.logo = False  # rather than Odoo's "Your logo" placeholder on the letters
     return company
 
 
@@ -76,10 +108,14 @@ def create_customers(env):
                 "name": name,
                 "is_company": not options.get("individual"),
                 "email": options.get("email"),
+                "street": options.get("street", "24 rue de la République"),
+                "zip": "69002",
                 "city": "Lyon",
                 "country_id": env.ref("base.fr").id,
+                "lang": options.get("lang", "fr_FR"),
                 "phone": "+33 6 12 34 56 78",
                 "property_payment_term_id": term.id,
+                "dunning_responsible_id": env.ref("base.user_admin").id,
             }
         )
         if options.get("invoice_email"):
@@ -132,14 +168,15 @@ def register_payment(env, invoice, pay_date, amount=None):
     )._create_payments()
 
 
-def settle_invoices(env, plan, today):
-    """Register the payments (and a credit note now and then) that happened before today."""
+def settle_invoices(env, plan, until, settled):
+    """Register the payments (and a credit note now and then) made up to `until` and not yet in `settled`."""
     for index, (invoice, days_late, options) in enumerate(plan):
-        if days_late is None:
+        if days_late is None or index in settled:
             continue
         pay_date = invoice.invoice_date_due + timedelta(days=days_late)
-        if pay_date > today:
+        if pay_date > until:
             continue
+        settled.add(index)
         if options.get("refund") and index % 4 == 0:
             reversal = invoice._reverse_moves(
                 [{"invoice_date": pay_date, "ref": f"Avoir sur {invoice.name}"}], cancel=False
@@ -164,6 +201,26 @@ def settle_invoices(env, plan, today):
 def run_daily_job(env, today):
     """The module's daily job, as its crons run it (here for the demo's today)."""
     env["res.partner"]._cron_dunning_recompute_payment_stats(as_of=today)
+
+
+def replay_past_weeks(env, plan, today, weeks=10):
+    """Each week of the past `weeks`: that week's payments, the daily job, then the follow-ups of that day.
+
+    The accountant validates the follow-ups that wait for it (formal notices) the same day.
+    """
+    settled = set()
+    env.company.dunning_send_enabled = True
+    actions = env["account.dunning.action"]
+    for week in range(weeks, 0, -1):
+        day = today - timedelta(days=7 * week)
+        settle_invoices(env, plan, day, settled)
+        run_daily_job(env, day)
+        result = env["account.dunning.run"].run_followups(env.company, day)
+        done = actions.union(*(entry["action"] for entry in result["followups"]))
+        done.filtered(lambda action: action.state == "to_validate").action_send()
+        actions |= done
+    settle_invoices(env, plan, today, settled)
+    print(f"Follow-ups of the past {weeks} weeks (one run a week): {len(actions)}")
 
 
 def print_summary(env, partners, today):
@@ -203,6 +260,9 @@ def run_followups(env, today):
     company = env.company
     company.dunning_send_enabled = True
     result = env["account.dunning.run"].run_followups(company, today)
+    env["account.dunning.action"].union(*(entry["action"] for entry in result["followups"])).filtered(
+        lambda action: action.state == "to_validate"
+    ).action_send()
     actions = env["account.dunning.action"].union(*(entry["action"] for entry in result["followups"]))
     print()
     print(f"== Follow-ups for {today}: {len(actions)} created, {len(result['skipped'])} customers skipped ==")
@@ -221,6 +281,56 @@ def run_followups(env, today):
         reasons[entry["reason"]] = reasons.get(entry["reason"], 0) + 1
     if reasons:
         print("  skipped: " + ", ".join(f"{reason} {count}" for reason, count in sorted(reasons.items())))
+
+
+def write_letters(env, out_dir):
+    """Print the letter queue: one PDF per letter plus the batch PDF, written into `out_dir`; print their paths."""
+    letters = env["account.dunning.action"].search(
+        [("company_id", "=", env.company.id), ("letter_state", "=", "to_print")], order="partner_id, date, id"
+    )
+    print()
+    print(f"== Letters to print: {len(letters)} ==")
+    if not letters:
+        return
+    folder = os.path.join(out_dir, "letters")
+    os.makedirs(folder, exist_ok=True)
+    for name in os.listdir(folder):
+        if name.endswith(".pdf"):
+            os.remove(os.path.join(folder, name))
+    letters._render_letter_pdf()
+    batch = letters._get_letters_batch_pdf()
+    letters.action_mark_printed()
+    for letter in letters:
+        path = os.path.join(folder, letter.letter_attachment_id.name)
+        with open(path, "wb") as pdf:
+            pdf.write(letter.letter_attachment_id.raw)
+        print(f"  {letter.partner_id.name:<24} {letter.level_id.name:<16} {os.path.abspath(path)}")
+    path = os.path.join(folder, "all-letters.pdf")
+    with open(path, "wb") as pdf:
+        pdf.write(batch)
+    print(f"  {'(batch, to print at once)':<41} {os.path.abspath(path)}")
+    print_address_position(os.path.join(folder, letters[0].letter_attachment_id.name))
+
+
+def print_address_position(path):
+    """Measure where the customer's address prints on the first page (pdftoppm, 100 dpi) against the DL window."""
+    if not shutil.which("pdftoppm"):
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["pdftoppm", "-r", "100", "-f", "1", "-l", "1", "-png", path, f"{tmp}/page"], check=True)
+        image = Image.open(os.path.join(tmp, os.listdir(tmp)[0])).convert("L")
+    mm = 25.4 / 100
+    # the right half of the sheet between 40 and 96 mm from the top holds only the address (the date is lower)
+    box = image.crop((round(90 / mm), round(40 / mm), image.width, round(96 / mm))).point(
+        lambda v: 255 if v < 128 else 0
+    )
+    left, top, right, bottom = box.getbbox() or (0, 0, 0, 0)
+    left, right, top, bottom = 90 + left * mm, 90 + right * mm, 40 + top * mm, 40 + bottom * mm
+    inside = left >= 100 and right <= 200 and top >= 50 and bottom <= 95
+    print(
+        f"  Address of the first letter: {left:.0f}-{right:.0f} mm from the left, {top:.0f}-{bottom:.0f} mm from the "
+        f"top: {'inside' if inside else 'OUTSIDE'} the DL window (100-200 x 50-95 mm)"
+    )
 
 
 def print_kpis(env, today):
@@ -250,6 +360,48 @@ def print_kpis(env, today):
         )
 
 
+class PrintServer:
+    """Odoo's HTTP server in a thread of this process, for the time of the demo.
+
+    wkhtmltopdf loads the stylesheets of the letters and invoices over HTTP, from report.url:
+    it points at this server meanwhile, and is restored afterwards.
+    """
+
+    def __init__(self, registry):
+        self.registry = registry
+        self.server = server.ThreadedServer(odoo.http.root)
+        self.previous_url = None
+
+    def _set_report_url(self, url):
+        with self.registry.cursor() as cr:
+            params = api.Environment(cr, SUPERUSER_ID, {})["ir.config_parameter"]
+            previous = params.get_param("report.url")
+            params.set_param("report.url", url)
+        return previous
+
+    def _build_report_assets(self):
+        """Build the report stylesheets and scripts now, in a committed transaction of their own.
+
+        Otherwise the demo's long transaction builds them first, and the server threads wait on it.
+        """
+        with self.registry.cursor() as cr:
+            qweb = api.Environment(cr, SUPERUSER_ID, {})["ir.qweb"]
+            for name in ("web.report_assets_common", "web.report_assets_pdf"):
+                bundle = qweb._get_asset_bundle(name)
+                bundle.css()
+                bundle.js()
+
+    def __enter__(self):
+        self._build_report_assets()
+        self.previous_url = self._set_report_url(f"http://127.0.0.1:{config['http_port']}")
+        self.server.http_spawn()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.server.httpd.shutdown()
+        self._set_report_url(self.previous_url or "")
+
+
 def main(argv):
     split = argv.index("--")
     parser = argparse.ArgumentParser()
@@ -260,19 +412,21 @@ def main(argv):
     config.parse_config(argv[split + 1 :])
     registry = odoo.modules.registry.Registry(config["db_name"])
     rng = random.Random(args.seed)
-    with registry.cursor() as cr:
+    with PrintServer(registry), registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True, "mail_notrack": True})
         today = args.today or fields.Date.context_today(env["res.partner"])
         setup_company(env)
         create_rates(env, today)
         partners = create_customers(env)
         plan = create_invoices(env, partners, today, rng)
-        settle_invoices(env, plan, today)
+        replay_past_weeks(env, plan, today)
         run_daily_job(env, today)
         cr.commit()
         env = env(context={})
         print_summary(env, partners, today)
         run_followups(env, today)
+        cr.commit()
+        write_letters(env, args.out)
         print_kpis(env, today)
         cr.commit()
 

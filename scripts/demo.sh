@@ -30,12 +30,15 @@ ODOO_ARGS=(-d "$DB" --addons-path="$ODOO_ADDONS,$MODULE_ADDONS" "${DB_ARGS[@]}" 
 
 log "rebuilding database $DB"
 pg_drop_db "$DB"
-"$PYTHON" -m odoo "${ODOO_ARGS[@]}" -i "$MODULE" --without-demo=all --load-language=fr_FR \
+"$PYTHON" -m odoo "${ODOO_ARGS[@]}" -i "$MODULE" --without-demo=all --load-language=en_US,fr_FR \
     --stop-after-init --log-level=warn >"$STATE/install.log" 2>&1 \
     || { tail -n 40 "$STATE/install.log" >&2; die "installing $MODULE failed (log: $STATE/install.log)"; }
 log "creating a year of invoices and payments, then running the daily job"
+# a free port for the HTTP server that serves the letters' stylesheets to wkhtmltopdf while printing
+PRINT_PORT=$("$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$PYTHON" "$REPO_DIR/scripts/demo.py" --out "$REPO_DIR/demo_output" "${DEMO_ARGS[@]}" -- "${ODOO_ARGS[@]}" \
-    --log-level=warn
+    --http-port="$PRINT_PORT" --http-interface=127.0.0.1 --db-filter="^$DB\$" --log-level=warn \
+    --log-handler=odoo.addons.base.models.ir_actions_report:ERROR
 
 cat <<EOT
 
