@@ -1,4 +1,6 @@
 import base64
+import logging
+import threading
 from collections import defaultdict
 
 from markupsafe import Markup
@@ -6,8 +8,10 @@ from stdnum import iso11649
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_amount, format_date
+from odoo.tools import SQL, format_amount, format_date, split_every
 from odoo.tools.pdf import merge_pdf
+
+_logger = logging.getLogger(__name__)
 
 
 class AccountDunningAction(models.Model):
@@ -297,7 +301,8 @@ class AccountDunningAction(models.Model):
         """
         if not self:
             raise UserError(self.env._("Select the follow-ups whose letters you want to print."))
-        self._render_letter_pdf()
+        # a letter prints the follow-up's own figures (its lines and date): a PDF made before is still right
+        self.filtered(lambda action: not action.letter_attachment_id)._render_letter_pdf()
         self.action_mark_printed()
         attachment = self.letter_attachment_id if len(self) == 1 else self._create_letters_batch_attachment()
         return {
@@ -305,6 +310,28 @@ class AccountDunningAction(models.Model):
             "url": f"/web/content/{attachment.id}",
             "target": "new",
         }
+
+    @api.model
+    def _cron_render_letters(self, batch_size=50):
+        """Render the PDFs of the letters waiting to be printed, in batches committed one by one.
+
+        Printing the queue then only merges stored PDFs, however long it is. A letter that cannot be
+        rendered is logged and left for printing by hand, where the error shows.
+        """
+        actions = self.search([("letter_state", "=", "to_print"), ("letter_attachment_id", "=", False)])
+        commit = not getattr(threading.current_thread(), "testing", False)
+        done = 0
+        for batch in split_every(batch_size, actions.ids, self.browse):
+            for action in batch:
+                try:
+                    with self.env.cr.savepoint():
+                        action._render_letter_pdf()
+                except Exception:
+                    _logger.exception("The letter of follow-up %s could not be rendered", action.name)
+            done += len(batch)
+            self.env["ir.cron"]._notify_progress(done=done, remaining=len(actions) - done)
+            if commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _get_letters_batch_pdf(self):
         """The stored letters of these follow-ups as one PDF, in their order."""

@@ -30,6 +30,10 @@ class AccountDunningRun(models.AbstractModel):
         # the job works for every company, whatever the companies of the cron's user
         for company in self.env["res.company"].sudo().search([("id", "!=", False)]):
             self.sudo().with_context(dunning_cron=True).run_followups(company, today)
+        # the new letters get their PDF right away, in the letters' own job
+        letters_cron = self.env.ref("account_dunning.ir_cron_account_dunning_render_letters", raise_if_not_found=False)
+        if letters_cron:
+            letters_cron._trigger()
 
     @api.model
     def run_followups(self, company, date, preview=False):

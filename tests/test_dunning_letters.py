@@ -124,6 +124,36 @@ class TestDunningLetters(LettersCommon):
         with self.assertRaises(UserError):
             action._get_letter_values()
 
+    def test_letters_job_renders_the_queue_and_printing_reuses_the_pdfs(self):
+        other = self._create_customer("Martin SAS", email="ap@martin.example")
+        self._invoice(self.customer, 1000, "2025-01-01")
+        self._invoice(other, 800, "2025-01-01")
+        actions = self._followup(self.customer) | self._actions(other)
+        actions.action_send()
+        # a letter that cannot be rendered (no bank account in its company) stays in the queue, the other is ready
+        self.env.cr.execute(
+            "UPDATE res_partner_bank SET acc_number = 'FR7630006000011234567890188' WHERE partner_id = %s",
+            [self.company.partner_id.id],
+        )
+        self.env.invalidate_all()
+        with mute_logger("odoo.addons.account_dunning.models.account_dunning_action"):
+            self.env["account.dunning.action"]._cron_render_letters()
+        self.assertFalse(actions.letter_attachment_id)
+        self.env.cr.execute(
+            "UPDATE res_partner_bank SET acc_number = %s WHERE partner_id = %s",
+            [VALID_IBAN.replace(" ", ""), self.company.partner_id.id],
+        )
+        self.env.invalidate_all()
+        self.env["account.dunning.action"]._cron_render_letters()
+        self.assertEqual(len(actions.letter_attachment_id), 2)
+        self.assertEqual(actions.mapped("letter_state"), ["to_print", "to_print"])
+        first = actions[0].letter_attachment_id
+        posts = len(actions[0].partner_id.message_ids)
+        actions[0].action_print_letters()
+        self.assertEqual(actions[0].letter_attachment_id, first, "printing reuses the prepared PDF")
+        self.assertEqual(len(actions[0].partner_id.message_ids), posts, "and does not post it twice")
+        self.assertEqual(actions[0].letter_state, "printed")
+
     def test_single_euro_total_gets_a_sepa_transfer_qr_code(self):
         self.formal_level.direct_entry = False
         euro = self.env.ref("base.EUR")

@@ -109,8 +109,11 @@ class TestDunningRunDecision(DunningRunCommon):
     @freeze_time("2025-01-05")
     def test_cron_runs_every_company(self):
         self._invoice(self.customer, 100, "2025-01-01")
+        letters_cron = self.env.ref("account_dunning.ir_cron_account_dunning_render_letters")
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", letters_cron.id)])
         self.run_service._cron_run_followups()
         self.assertEqual(len(self._actions()), 1)
+        self.assertGreater(self.env["ir.cron.trigger"].search_count([("cron_id", "=", letters_cron.id)]), len(triggers))
 
     def test_decision_queries_do_not_grow_with_the_customers(self):
         def count_preview_queries():
