@@ -297,7 +297,8 @@ def write_letters(env, out_dir):
     for name in os.listdir(folder):
         if name.endswith(".pdf"):
             os.remove(os.path.join(folder, name))
-    letters._render_letter_pdf()
+    env["account.dunning.action"]._cron_render_letters()  # the job that follows the daily run
+    letters.filtered(lambda letter: not letter.letter_attachment_id)._render_letter_pdf()  # shows any error
     batch = letters._get_letters_batch_pdf()
     letters.action_mark_printed()
     for letter in letters:
