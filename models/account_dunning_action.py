@@ -74,6 +74,13 @@ class AccountDunningAction(models.Model):
         readonly=True, help="A letter replaces the email because the customer has no email address."
     )
     failure_reason = fields.Text(readonly=True)
+    payment_reference = fields.Char(
+        compute="_compute_payment_reference",
+        store=True,
+        index="btree_not_null",
+        help="ISO 11649 creditor reference (RF) printed on the letter: search it to find the follow-up "
+        "a bank transfer pays.",
+    )
     letter_attachment_id = fields.Many2one("ir.attachment", string="Letter PDF", readonly=True, copy=False)
     snailmail_available = fields.Boolean(compute="_compute_snailmail_available")
     # Parts of the emails computed in Python, so that the templates hold plain field placeholders only:
@@ -102,6 +109,14 @@ class AccountDunningAction(models.Model):
              WHERE state IN ('to_validate', 'done')
             """
         )
+
+    @api.depends("name")
+    def _compute_payment_reference(self):
+        for action in self:
+            try:
+                action.payment_reference = action._get_payment_reference() if action.name != "/" else False
+            except UserError:  # a number that gives no reference: the letter explains it when printed
+                action.payment_reference = False
 
     def _compute_snailmail_available(self):
         self.snailmail_available = "snailmail.letter" in self.env
@@ -206,7 +221,7 @@ class AccountDunningAction(models.Model):
         ]
         totals = self._get_totals_by_currency()
         bank = company._dunning_payment_bank_account()
-        reference = self._get_payment_reference()
+        reference = self.payment_reference or self._get_payment_reference()
         payment_url = self._get_payment_url()
         penalty_total = company.currency_id.round(sum(penalties.values()))
         indemnity_total = company.currency_id.round(sum(indemnities.values()))

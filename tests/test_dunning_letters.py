@@ -108,10 +108,14 @@ class TestDunningLetters(LettersCommon):
         self.assertIn("mille", action._get_letter_values()["totals_in_words"][0][2])
         self.assertIn("mille", self._html(action))
 
-    def test_reference_is_a_valid_rf_creditor_reference(self):
+    def test_reference_is_a_valid_rf_creditor_reference_to_find_the_follow_up(self):
         self._invoice(self.customer, 100, "2025-01-01")
         action = self._followup(self.customer)
         self.assertTrue(iso11649.is_valid(action._get_payment_reference()))
+        # a bank transfer quoting the reference leads to its follow-up
+        self.assertEqual(action.payment_reference, action._get_payment_reference())
+        found = self.env["account.dunning.action"].search([("payment_reference", "=", action.payment_reference)])
+        self.assertEqual(found, action)
 
     def test_invalid_iban_is_refused_when_printing(self):
         self._invoice(self.customer, 100, "2025-01-01")
