@@ -227,6 +227,8 @@ class AccountDunningAction(models.Model):
         indemnity_total = company.currency_id.round(sum(indemnities.values()))
         return {
             "formal": formal,
+            # L441-10 penalties and the indemnity are for business customers; individuals owe legal interest
+            "penalties": formal and self.partner_id.commercial_partner_id.is_company,
             "lang": lang,
             "lines": lines,
             "totals": totals,

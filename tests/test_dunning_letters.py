@@ -57,6 +57,7 @@ class TestDunningLetters(LettersCommon):
             self.assertIn(amount, html)
         for mention in ("1344", "L441-10", "injonction de payer", "Lettre recommandée avec accusé de réception"):
             self.assertIn(mention, html)
+        self.assertNotIn("1231-6", html)
         self.assertIn(invoice.name, html)
         self.assertIn(values["reference_display"], html)
         self.assertEqual(values["reference_display"].replace(" ", ""), values["reference"])
@@ -82,6 +83,12 @@ class TestDunningLetters(LettersCommon):
         values = action._get_letter_values()
         self.assertEqual(values["indemnity_total"], 0.0)
         self.assertEqual(values["penalty_total"], 0.0)
+        # a consumer's formal notice claims legal interest, not the L441-10 penalties and indemnity
+        html = self._html(action)
+        for mention in ("1344", "1231-6", "injonction de payer", "Lettre recommandée avec accusé de réception"):
+            self.assertIn(mention, html)
+        self.assertNotIn("L441-10", html)
+        self.assertNotIn("Recovery Indemnity", html)
 
     def test_reminder_letter_lists_the_invoices_and_totals_per_currency(self):
         self.formal_level.direct_entry = False
