@@ -199,11 +199,7 @@ class AccountDunningAction(models.Model):
         lang = self.partner_id.lang or self.env.lang or "en_US"
         moves = self.line_ids.move_id
         formal = self.level_id.letter_variant == "formal_notice"
-        penalty_periods = moves._dunning_late_penalty_map(self.date) if formal else {}
-        penalties = {
-            move_id: company.currency_id.round(sum(period["amount"] for period in periods))
-            for move_id, periods in penalty_periods.items()
-        }
+        penalties = moves._dunning_late_penalty_amounts(self.date) if formal else {}
         indemnities = moves._dunning_recovery_indemnity_map(self.date) if formal else {}
         lines = [
             {
@@ -336,7 +332,10 @@ class AccountDunningAction(models.Model):
         rendered is logged and left for printing by hand, where the error shows.
         """
         actions = self.search([("letter_state", "=", "to_print"), ("letter_attachment_id", "=", False)])
-        commit = not getattr(threading.current_thread(), "testing", False)
+        # commit only when run by the scheduler, as the payment behaviour job does
+        commit = bool(self.env.context.get("ir_cron_progress_id")) and not getattr(
+            threading.current_thread(), "testing", False
+        )
         done = 0
         for batch in split_every(batch_size, actions.ids, self.browse):
             for action in batch:

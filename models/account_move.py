@@ -206,11 +206,11 @@ class AccountMove(models.Model):
         """Today's penalty and indemnity of the late customer invoices of business customers."""
         today = fields.Date.context_today(self)
         eligible = self.filtered(lambda m: m.id and m._dunning_is_penalty_eligible(today))
-        periods = eligible._dunning_late_penalty_map(today)
+        penalties = eligible._dunning_late_penalty_amounts(today)
         indemnities = eligible._dunning_recovery_indemnity_map(today)
         for move in self:
-            move.dunning_show_late_payment = move in eligible and bool(periods[move.id] or indemnities[move.id])
-            move.dunning_penalty_amount = sum(p["amount"] for p in periods.get(move.id, []))
+            move.dunning_show_late_payment = move in eligible and bool(penalties[move.id] or indemnities[move.id])
+            move.dunning_penalty_amount = penalties.get(move.id, 0.0)
             move.dunning_indemnity_amount = indemnities.get(move.id, 0.0)
 
     # ------------------------------------------------------------------
@@ -347,11 +347,18 @@ class AccountMove(models.Model):
         self.ensure_one()
         return self._dunning_late_penalty_map(to_date, since_invoiced=since_invoiced)[self.id]
 
+    def _dunning_late_penalty_amounts(self, to_date, since_invoiced=False):
+        """Per invoice id, its L441-10 penalty accrued until to_date, in company currency (sum of rounded periods)."""
+        periods_by_move = self._dunning_late_penalty_map(to_date, since_invoiced=since_invoiced)
+        return {
+            move.id: move.company_id.currency_id.round(sum(period["amount"] for period in periods_by_move[move.id]))
+            for move in self
+        }
+
     def _dunning_late_penalty(self, to_date, since_invoiced=False):
         """L441-10 penalty accrued until to_date, in company currency (sum of the rounded periods)."""
         self.ensure_one()
-        periods = self._dunning_late_penalty_periods(to_date, since_invoiced=since_invoiced)
-        return self.company_id.currency_id.round(sum(period["amount"] for period in periods))
+        return self._dunning_late_penalty_amounts(to_date, since_invoiced=since_invoiced)[self.id]
 
     def _dunning_recovery_indemnity_map(self, to_date):
         """Per invoice id: 40 EUR (in company currency) when the invoice of a business customer is late."""
