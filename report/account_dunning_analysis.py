@@ -48,6 +48,20 @@ def dunning_segment_sql(partner_alias, company_column, default_alias):
     )
 
 
+def open_receivable_items_where():
+    """SQL condition on ``line`` (account.move.line), ``move`` and ``account``: the open receivable items of
+    posted customer invoices and sales receipts (the follow-up analysis and the cash-in forecast read them)."""
+    return SQL(
+        """
+        WHERE line.parent_state = 'posted'
+          AND account.account_type = 'asset_receivable'
+          AND NOT line.reconciled
+          AND line.amount_residual > 0
+          AND move.move_type IN ('out_invoice', 'out_receipt')
+        """
+    )
+
+
 class AccountDunningAnalysis(models.Model):
     _name = "account.dunning.analysis"
     _description = "Follow-up Analysis"
@@ -215,13 +229,4 @@ class AccountDunningAnalysis(models.Model):
 
     @api.model
     def _where(self) -> SQL:
-        """Open receivable items of posted customer invoices and sales receipts."""
-        return SQL(
-            """
-            WHERE line.parent_state = 'posted'
-              AND account.account_type = 'asset_receivable'
-              AND NOT line.reconciled
-              AND line.amount_residual > 0
-              AND move.move_type IN ('out_invoice', 'out_receipt')
-            """
-        )
+        return open_receivable_items_where()

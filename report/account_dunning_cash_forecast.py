@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .account_dunning_analysis import open_receivable_items_where
+
 
 class AccountDunningCashForecast(models.Model):
     _name = "account.dunning.cash.forecast"
@@ -130,13 +132,4 @@ class AccountDunningCashForecast(models.Model):
 
     @api.model
     def _where(self) -> SQL:
-        """Open receivable items of posted customer invoices and sales receipts."""
-        return SQL(
-            """
-            WHERE line.parent_state = 'posted'
-              AND account.account_type = 'asset_receivable'
-              AND NOT line.reconciled
-              AND line.amount_residual > 0
-              AND move.move_type IN ('out_invoice', 'out_receipt')
-            """
-        )
+        return open_receivable_items_where()
