@@ -35,7 +35,7 @@ pg_drop_db "$DB"
     || { tail -n 40 "$STATE/install.log" >&2; die "installing $MODULE failed (log: $STATE/install.log)"; }
 log "creating a year of invoices and payments, then running the daily job"
 # a free port for the HTTP server that serves the letters' stylesheets to wkhtmltopdf while printing
-PRINT_PORT=$("$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PRINT_PORT=$(free_port)
 "$PYTHON" "$REPO_DIR/scripts/demo.py" --out "$REPO_DIR/demo_output" "${DEMO_ARGS[@]}" -- "${ODOO_ARGS[@]}" \
     --http-port="$PRINT_PORT" --http-interface=127.0.0.1 --db-filter="^$DB\$" --log-level=warn \
     --log-handler=odoo.addons.base.models.ir_actions_report:ERROR

@@ -56,13 +56,18 @@ EOF
         || die "could not install requirements.txt"
 }
 
-# A folder that holds the module under its technical name, whatever the clone's name.
-# Sets MODULE_ADDONS.
 # A folder outside the repository, stable for this checkout (demo and benchmark reuse it between runs).
 persistent_addons_dir() {
     echo "${TMPDIR:-/tmp}/${MODULE}_addons_$(id -u)_$(printf '%s' "$REPO_DIR" | md5sum | cut -c1-10)"
 }
 
+# A TCP port free on 127.0.0.1 now, for an Odoo HTTP server of our own.
+free_port() {
+    "$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# A folder that holds the module under its technical name, whatever the clone's name.
+# Sets MODULE_ADDONS.
 link_module() {
     # The addons folder holding the module must sit outside the repository: Odoo's term export walks the
     # module folder following links, and a link back into the repository would be exported again and again.

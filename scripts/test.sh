@@ -59,7 +59,7 @@ DB="${MODULE}_test_$$"
 pg_drop_db "$DB"
 ODOO_ARGS=(-d "$DB" --addons-path="$ODOO_ADDONS,$MODULE_ADDONS" "${DB_ARGS[@]}"
            --without-demo=all --max-cron-threads=0 --log-level=info)
-HTTP_PORT=$("$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+HTTP_PORT=$(free_port)
 
 log "installing $MODULE with tests ($TAGS) on database $DB"
 # in the background, so that a signal reaches the trap at once and the trap stops Odoo
