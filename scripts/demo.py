@@ -209,16 +209,12 @@ def replay_past_weeks(env, plan, today, weeks=10):
     The accountant validates the follow-ups that wait for it (formal notices) the same day.
     """
     settled = set()
-    env.company.dunning_send_enabled = True
     actions = env["account.dunning.action"]
     for week in range(weeks, 0, -1):
         day = today - timedelta(days=7 * week)
         settle_invoices(env, plan, day, settled)
         run_daily_job(env, day)
-        result = env["account.dunning.run"].run_followups(env.company, day)
-        done = actions.union(*(entry["action"] for entry in result["followups"]))
-        done.filtered(lambda action: action.state == "to_validate").action_send()
-        actions |= done
+        actions |= run_and_validate(env, day)[1]
     settle_invoices(env, plan, today, settled)
     print(f"Follow-ups of the past {weeks} weeks (one run a week): {len(actions)}")
 
@@ -255,15 +251,21 @@ def print_summary(env, partners, today):
         )
 
 
+def run_and_validate(env, day):
+    """The follow-ups of a day with sending enabled; the accountant then sends those waiting for validation.
+
+    Returns the run's result and its follow-ups.
+    """
+    env.company.dunning_send_enabled = True
+    result = env["account.dunning.run"].run_followups(env.company, day)
+    actions = env["account.dunning.action"].union(*(entry["action"] for entry in result["followups"]))
+    actions.filtered(lambda action: action.state == "to_validate").action_send()
+    return result, actions
+
+
 def run_followups(env, today):
     """Daily job, follow-ups: run them for today with sending enabled, print counts by level and channel."""
-    company = env.company
-    company.dunning_send_enabled = True
-    result = env["account.dunning.run"].run_followups(company, today)
-    env["account.dunning.action"].union(*(entry["action"] for entry in result["followups"])).filtered(
-        lambda action: action.state == "to_validate"
-    ).action_send()
-    actions = env["account.dunning.action"].union(*(entry["action"] for entry in result["followups"]))
+    result, actions = run_and_validate(env, today)
     print()
     print(f"== Follow-ups for {today}: {len(actions)} created, {len(result['skipped'])} customers skipped ==")
     by_level = {}
