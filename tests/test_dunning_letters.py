@@ -11,6 +11,7 @@ from odoo.tools.pdf import PdfFileReader
 from .common import DunningRunCommon
 
 VALID_IBAN = "FR76 3000 6000 0112 3456 7890 189"
+INVALID_IBAN = "FR7630006000011234567890188"  # wrong check digits
 REPORT = "account_dunning.account_dunning_letter_report"
 
 
@@ -28,6 +29,14 @@ class LettersCommon(DunningRunCommon):
         cls.company.partner_id.city = "Lyon"
         cls.formal_level = cls.levels.filtered(lambda level: level.letter_variant == "formal_notice")[:1]
         cls.formal_level.direct_entry = True
+
+    def _set_company_iban(self, acc_number):
+        """Store an account number as is: in SQL, as the bank account's own check refuses an invalid IBAN."""
+        self.env.cr.execute(
+            "UPDATE res_partner_bank SET acc_number = %s WHERE partner_id = %s",
+            [acc_number, self.company.partner_id.id],
+        )
+        self.env.invalidate_all()
 
 
 @tagged("post_install", "-at_install")
@@ -127,11 +136,7 @@ class TestDunningLetters(LettersCommon):
     def test_invalid_iban_is_refused_when_printing(self):
         self._invoice(self.customer, 100, "2025-01-01")
         action = self._followup(self.customer)
-        self.env.cr.execute(
-            "UPDATE res_partner_bank SET acc_number = 'FR7630006000011234567890188' WHERE partner_id = %s",
-            [self.company.partner_id.id],
-        )
-        self.env.invalidate_all()
+        self._set_company_iban(INVALID_IBAN)
         with self.assertRaises(UserError):
             action._get_letter_values()
 
@@ -141,20 +146,12 @@ class TestDunningLetters(LettersCommon):
         self._invoice(other, 800, "2025-01-01")
         actions = self._followup(self.customer) | self._actions(other)
         actions.action_send()
-        # a letter that cannot be rendered (no bank account in its company) stays in the queue, the other is ready
-        self.env.cr.execute(
-            "UPDATE res_partner_bank SET acc_number = 'FR7630006000011234567890188' WHERE partner_id = %s",
-            [self.company.partner_id.id],
-        )
-        self.env.invalidate_all()
+        # letters that cannot be rendered (invalid IBAN of their company) are logged and stay without a PDF
+        self._set_company_iban(INVALID_IBAN)
         with mute_logger("odoo.addons.account_dunning.models.account_dunning_action"):
             self.env["account.dunning.action"]._cron_render_letters()
         self.assertFalse(actions.letter_attachment_id)
-        self.env.cr.execute(
-            "UPDATE res_partner_bank SET acc_number = %s WHERE partner_id = %s",
-            [VALID_IBAN.replace(" ", ""), self.company.partner_id.id],
-        )
-        self.env.invalidate_all()
+        self._set_company_iban(VALID_IBAN.replace(" ", ""))
         self.env["account.dunning.action"]._cron_render_letters()
         self.assertEqual(len(actions.letter_attachment_id), 2)
         self.assertEqual(actions.mapped("letter_state"), ["to_print", "to_print"])
