@@ -113,7 +113,9 @@ class TestDunningChannels(DunningRunCommon):
         actions[1].action_cancel()
         self.assertEqual(actions.mapped("state"), ["done", "cancelled"])
 
-    @mute_logger("odoo.addons.account_dunning.models.account_dunning_run", "odoo.addons.mail.models.mail_render_mixin")
+    @mute_logger(
+        "odoo.addons.account_dunning.models.account_dunning_run_send", "odoo.addons.mail.models.mail_render_mixin"
+    )
     def test_broken_template_fails_that_customer_only(self):
         broken_template = self.levels[0].mail_template_id.copy({"body_html": "<p t-out='object.no_such_field'/>"})
         broken_scenario = self.scenario_good.copy({"segment_ids": False, "name": "Broken"})
@@ -157,7 +159,9 @@ class TestDunningChannels(DunningRunCommon):
         for template in templates:
             self.assertFalse(template._has_unsafe_expression_template_qweb(template.body_html, template.model))
 
-    @mute_logger("odoo.addons.account_dunning.models.account_dunning_run", "odoo.addons.mail.models.mail_render_mixin")
+    @mute_logger(
+        "odoo.addons.account_dunning.models.account_dunning_run_send", "odoo.addons.mail.models.mail_render_mixin"
+    )
     def test_customer_failing_after_its_email_was_queued_loses_the_email(self):
         scenario = self.scenario_good.copy({"segment_ids": False, "name": "With SMS"})
         first = scenario._get_ordered_levels()[0]

@@ -148,7 +148,7 @@ class TestDunningLetters(LettersCommon):
         actions.action_send()
         # letters that cannot be rendered (invalid IBAN of their company) are logged and stay without a PDF
         self._set_company_iban(INVALID_IBAN)
-        with mute_logger("odoo.addons.account_dunning.models.account_dunning_action"):
+        with mute_logger("odoo.addons.account_dunning.models.account_dunning_action_letter"):
             self.env["account.dunning.action"]._cron_render_letters()
         self.assertFalse(actions.letter_attachment_id)
         self._set_company_iban(VALID_IBAN.replace(" ", ""))

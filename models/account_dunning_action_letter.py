@@ -1,0 +1,238 @@
+import base64
+import logging
+import threading
+
+from stdnum import iso11649
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import split_every
+from odoo.tools.pdf import merge_pdf
+
+_logger = logging.getLogger(__name__)
+
+
+class AccountDunningAction(models.Model):
+    _inherit = "account.dunning.action"  # pylint: disable=consider-merging-classes-inherited
+
+    # Letters (reminder and formal notice): their figures, QR code, PDF rendering, printing and posting.
+    def _get_payment_reference(self):
+        """ISO 11649 creditor reference (RF) of the follow-up, built from its number."""
+        self.ensure_one()
+        return self.company_id._dunning_rf_reference(self.name)
+
+    def _get_letter_values(self):
+        """Everything a letter prints, computed once: invoices, totals, penalties, indemnities, deadline, bank."""
+        self.ensure_one()
+        company = self.company_id
+        lang = self.partner_id.lang or self.env.lang or "en_US"
+        moves = self.line_ids.move_id
+        formal = self.level_id.letter_variant == "formal_notice"
+        penalties = moves._dunning_late_penalty_amounts(self.date) if formal else {}
+        indemnities = moves._dunning_recovery_indemnity_map(self.date) if formal else {}
+        lines = [
+            {
+                "move": line.move_id,
+                "invoice_date": line.move_id.invoice_date,
+                "date_due": line.date_due,
+                "days_overdue": max(line.days_overdue, 0),
+                "amount_total": line.move_id.amount_total,
+                "residual": line.amount_residual,
+                "currency": line.currency_id,
+                "penalty": penalties.get(line.move_id.id, 0.0),
+                "indemnity": indemnities.get(line.move_id.id, 0.0),
+            }
+            for line in self.line_ids.sorted(lambda line: (line.date_due, line.id))
+        ]
+        totals = self._get_totals_by_currency()
+        bank = company._dunning_payment_bank_account()
+        reference = self.payment_reference or self._get_payment_reference()
+        payment_url = self._get_payment_url()
+        penalty_total = company.currency_id.round(sum(penalties.values()))
+        indemnity_total = company.currency_id.round(sum(indemnities.values()))
+        return {
+            "formal": formal,
+            # L441-10 penalties and the indemnity are for business customers; individuals owe legal interest
+            "penalties": formal and self.partner_id.commercial_partner_id.is_company,
+            "lang": lang,
+            "lines": lines,
+            "totals": totals,
+            "totals_in_words": [
+                (currency, amount, company._dunning_amount_in_words(amount, currency, lang))
+                for currency, amount in totals
+            ],
+            "penalty_total": penalty_total,
+            "indemnity_total": indemnity_total,
+            "company_currency": company.currency_id,
+            "deadline": self._get_notice_deadline(),
+            "bank": bank,
+            "reference": reference,
+            "reference_display": iso11649.format(reference),
+            "payment_url": payment_url,
+            "qr": self._get_payment_qr(bank, reference, totals, payment_url),
+            "responsible": self.user_id or self.env.user,
+        }
+
+    def _get_notice_deadline(self):
+        """Date by which a formal notice demands payment: the follow-up date plus the company's notice days."""
+        self.ensure_one()
+        return fields.Date.add(self.date, days=self.company_id.dunning_notice_days)
+
+    def _get_payment_qr(self, bank, reference, totals, payment_url):
+        """QR code printed under the payment instructions, as {'kind', 'image'} (a PNG data URI), or None.
+
+        A single total in euros gives a SEPA credit-transfer QR code (EPC069-12): a banking app
+        fills in the IBAN, the amount and the RF reference. Otherwise the QR code opens the
+        portal payment link.
+        """
+        payload = self._get_epc_qr_payload(bank, reference, totals)
+        kind = "sepa" if payload else "url"
+        payload = payload or payment_url
+        if not payload:
+            return None
+        png = self.env["ir.actions.report"].barcode("QR", payload, width=240, height=240, barLevel="M")
+        return {"kind": kind, "image": "data:image/png;base64," + base64.b64encode(png).decode()}
+
+    def _get_epc_qr_payload(self, bank, reference, totals):
+        """Text of a SEPA credit-transfer QR code (EPC069-12 version 002), or '' when it does not apply."""
+        if len(totals) != 1 or totals[0][0].name != "EUR" or not 0.01 <= totals[0][1] <= 999999999.99:
+            return ""
+        holder = (bank.acc_holder_name or self.company_id.name or "")[:70]
+        return "\n".join(
+            [
+                "BCD",
+                "002",
+                "1",
+                "SCT",
+                bank.bank_bic.replace(" ", "").upper() if bank.bank_bic else "",
+                holder,
+                bank.sanitized_acc_number.upper(),
+                f"EUR{totals[0][1]:.2f}",
+                "",
+                reference,
+            ]
+        )
+
+    def _render_letter_pdf(self):
+        """Render the letter of each follow-up, keep it as an attachment and post it in the customer's chatter."""
+        report = self.env.ref("account_dunning.account_dunning_letter_report")
+        for action in self:
+            content, _report_type = self.env["ir.actions.report"]._render_qweb_pdf(report, action.ids)
+            attachment = self.env["ir.attachment"].create(
+                {
+                    "name": f"{action.name.replace('/', '-')}.pdf",
+                    "raw": content,
+                    "res_model": action._name,
+                    "res_id": action.id,
+                    "mimetype": "application/pdf",
+                }
+            )
+            action.letter_attachment_id = attachment
+            # sudo: posting on a customer needs the contact-edition right; the author stays the current user
+            action.partner_id.sudo().message_post(
+                body=self.env._("Follow-up letter %(name)s (%(level)s).", name=action.name, level=action.level_id.name),
+                attachment_ids=attachment.ids,
+                author_id=self.env.user.partner_id.id,
+            )
+
+    def action_print_letters(self):
+        """Print the selected letters into one PDF; each is stored on its follow-up and marked printed.
+
+        Each letter is rendered on its own and the PDFs are then merged: wkhtmltopdf builds without
+        patched Qt (such as Debian's) cannot render several documents in one call.
+        """
+        if not self:
+            raise UserError(self.env._("Select the follow-ups whose letters you want to print."))
+        # a letter prints the follow-up's own figures (its lines and date): a PDF made before is still right
+        self.filtered(lambda action: not action.letter_attachment_id)._render_letter_pdf()
+        self.action_mark_printed()
+        attachment = self.letter_attachment_id if len(self) == 1 else self._create_letters_batch_attachment()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}",
+            "target": "new",
+        }
+
+    @api.model
+    def _cron_render_letters(self, batch_size=50):
+        """Render the PDFs of the letters waiting to be printed, in batches committed one by one.
+
+        Printing the queue then only merges stored PDFs, however long it is. A letter that cannot be
+        rendered is logged and left for printing by hand, where the error shows.
+        """
+        actions = self.search([("letter_state", "=", "to_print"), ("letter_attachment_id", "=", False)])
+        # commit only when run by the scheduler, as the payment behaviour job does
+        commit = bool(self.env.context.get("ir_cron_progress_id")) and not getattr(
+            threading.current_thread(), "testing", False
+        )
+        done = 0
+        for batch in split_every(batch_size, actions.ids, self.browse):
+            for action in batch:
+                try:
+                    with self.env.cr.savepoint():
+                        action._render_letter_pdf()
+                except Exception:
+                    _logger.exception("The letter of follow-up %s could not be rendered", action.name)
+            done += len(batch)
+            self.env["ir.cron"]._notify_progress(done=done, remaining=len(actions) - done)
+            if commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _get_letters_batch_pdf(self):
+        """The stored letters of these follow-ups as one PDF, in their order."""
+        return merge_pdf([action.letter_attachment_id.raw for action in self])
+
+    def _create_letters_batch_attachment(self):
+        """One PDF with all the letters, to print at once (kept for its creator only: it belongs to no record)."""
+        return self.env["ir.attachment"].create(
+            {
+                "name": self.env._("Follow-up letters %(date)s.pdf", date=fields.Date.context_today(self)),
+                "raw": self._get_letters_batch_pdf(),
+                "mimetype": "application/pdf",
+            }
+        )
+
+    def action_send_letters_by_post(self):
+        """Hand the selected letters to Odoo's Snailmail service; they are then marked as sent.
+
+        Snailmail is optional: without it, this explains how to get it. Its own scheduled action
+        renders and posts the letters in the background, so no letter is lost if the service is down.
+        """
+        if "snailmail.letter" not in self.env:
+            raise UserError(
+                self.env._("Sending letters by post needs the Snailmail app: install it from the Apps menu.")
+            )
+        if not self:
+            raise UserError(self.env._("Select the follow-ups whose letters you want to send by post."))
+        letter_model = self.env["snailmail.letter"]
+        incomplete = self.filtered(lambda action: not letter_model._is_valid_address(action.partner_id))
+        if incomplete:
+            raise UserError(
+                self.env._(
+                    "These customers need a complete postal address (street, city, zip code and country) "
+                    "before a letter can be posted: %(customers)s",
+                    customers=", ".join(incomplete.partner_id.mapped("display_name")),
+                )
+            )
+        report = self.env.ref("account_dunning.account_dunning_letter_report")
+        letter_model.create(
+            [
+                {
+                    "model": action._name,
+                    "res_id": action.id,
+                    "partner_id": action.partner_id.id,
+                    "company_id": action.company_id.id,
+                    "user_id": self.env.user.id,
+                    "report_template": report.id,
+                    "state": "pending",
+                }
+                for action in self
+            ]
+        )
+        self.letter_state = "sent"
+        return True
+
+    def action_mark_letter_sent(self):
+        """Letters posted to the customer."""
+        self.filtered(lambda action: action.letter_state in ("to_print", "printed")).letter_state = "sent"
+        return True

@@ -1,0 +1,270 @@
+import calendar
+from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from .account_dunning_kpi import BASE_FIELDS, COUNTBACK_MONTHS, KPI_LOCK_KEY
+
+
+class AccountDunningKpi(models.Model):
+    _inherit = "account.dunning.kpi"  # pylint: disable=consider-merging-classes-inherited
+
+    # Reading the ledger (a fixed number of set-based queries per company) and rebuilding the rows.
+    @api.model
+    def _dunning_fetch_amounts(self, company, months):
+        """Read the additive amounts per (month, partner) for the given month starts.
+
+        Returns ``(base, revenue)``: ``base[(month, partner_id)]`` is a dict of BASE_FIELDS
+        (revenue excepted) and ``revenue[(month, partner_id)]`` the credit sales of every month
+        from COUNTBACK_MONTHS before the first one to the last one (partner_id None: no partner).
+        """
+        for model in ("account.move.line", "account.move", "account.partial.reconcile", "account.account"):
+            self.env[model].flush_model()
+        first, last = months[0], months[-1]
+        history_start = first - relativedelta(months=COUNTBACK_MONTHS)
+        last_end = last + relativedelta(months=1, days=-1)
+        cte = SQL(
+            """
+            WITH paid AS (
+                SELECT pr.debit_move_id AS line_id, MAX(pr.max_date) AS full_date
+                  FROM account_partial_reconcile pr
+                 WHERE pr.company_id = %(company)s
+                 GROUP BY pr.debit_move_id
+            ),
+            recv AS (
+                SELECT line.id,
+                       line.date,
+                       line.date_maturity,
+                       line.balance,
+                       move.move_type,
+                       COALESCE(partner.commercial_partner_id, line.partner_id) AS partner_id,
+                       CASE WHEN line.reconciled THEN paid.full_date END AS full_date
+                  FROM account_move_line line
+                  JOIN account_account account ON account.id = line.account_id
+                  JOIN account_move move ON move.id = line.move_id
+             LEFT JOIN res_partner partner ON partner.id = line.partner_id
+             LEFT JOIN paid ON paid.line_id = line.id
+                 WHERE line.company_id = %(company)s
+                   AND line.parent_state = 'posted'
+                   AND account.account_type = 'asset_receivable'
+            ),
+            months AS (
+                SELECT m::date AS month_start, (m + interval '1 month' - interval '1 day')::date AS month_end
+                  FROM generate_series(%(first)s::date, %(last)s::date, interval '1 month') AS m
+            )
+            """,
+            company=company.id,
+            first=first,
+            last=last,
+        )
+        base = defaultdict(lambda: dict.fromkeys(BASE_FIELDS, 0.0))
+        revenue = defaultdict(float)
+        cr = self.env.cr
+
+        # credit sales incl. VAT: invoices and receipts minus credit notes, by accounting month
+        cr.execute(
+            SQL(
+                """%s
+                SELECT date_trunc('month', r.date)::date, r.partner_id, SUM(r.balance)
+                  FROM recv r
+                 WHERE r.move_type IN ('out_invoice', 'out_receipt', 'out_refund')
+                   AND r.date BETWEEN %s AND %s
+                 GROUP BY 1, 2
+                """,
+                cte,
+                history_start,
+                last_end,
+            )
+        )
+        for month, partner, amount in cr.fetchall():
+            revenue[month, partner] = amount
+
+        # AR: balance before the first month, then the movement of each month (cumulated below)
+        cr.execute(
+            SQL(
+                """%s
+                SELECT CASE WHEN r.date < %s THEN NULL ELSE date_trunc('month', r.date)::date END,
+                       r.partner_id, SUM(r.balance)
+                  FROM recv r
+                 WHERE r.date <= %s
+                 GROUP BY 1, 2
+                """,
+                cte,
+                first,
+                last_end,
+            )
+        )
+        opening, movements = defaultdict(float), defaultdict(float)
+        for month, partner, amount in cr.fetchall():
+            if month is None:
+                opening[partner] += amount
+            else:
+                movements[month, partner] += amount
+        partners = set(opening) | {partner for _month, partner in movements}
+        for partner in partners:
+            balance = opening[partner]
+            for month in months:
+                amounts = base[month, partner]
+                amounts["opening_ar"] = balance
+                balance += movements[month, partner]
+                amounts["closing_ar"] = balance
+
+        # not yet due at each month end: debit items due later, still open that day
+        cr.execute(
+            SQL(
+                """%s
+                SELECT mo.month_start, r.partner_id, SUM(r.balance - COALESCE(settled.amount, 0))
+                  FROM months mo
+                  JOIN recv r ON r.balance > 0
+                             AND r.date <= mo.month_end
+                             AND r.date_maturity > mo.month_end
+                             AND (r.full_date IS NULL OR r.full_date > mo.month_end)
+             LEFT JOIN LATERAL (
+                        SELECT SUM(pr.amount) AS amount
+                          FROM account_partial_reconcile pr
+                         WHERE pr.debit_move_id = r.id AND pr.max_date <= mo.month_end
+                       ) settled ON TRUE
+                 GROUP BY 1, 2
+                """,
+                cte,
+            )
+        )
+        for month, partner, amount in cr.fetchall():
+            base[month, partner]["current_ar"] = amount
+
+        # collection rate: overdue items open at the opening, and what was collected on them in the month
+        cr.execute(
+            SQL(
+                """%s
+                SELECT mo.month_start, r.partner_id,
+                       SUM(r.balance - COALESCE(settled.amount, 0)),
+                       SUM(COALESCE(collected.amount, 0))
+                  FROM months mo
+                  JOIN recv r ON r.balance > 0
+                             AND r.date < mo.month_start
+                             AND r.date_maturity < mo.month_start
+                             AND (r.full_date IS NULL OR r.full_date >= mo.month_start)
+             LEFT JOIN LATERAL (
+                        SELECT SUM(pr.amount) AS amount
+                          FROM account_partial_reconcile pr
+                         WHERE pr.debit_move_id = r.id AND pr.max_date < mo.month_start
+                       ) settled ON TRUE
+             LEFT JOIN LATERAL (
+                        SELECT SUM(pr.amount) AS amount
+                          FROM account_partial_reconcile pr
+                          JOIN account_move_line counterpart ON counterpart.id = pr.credit_move_id
+                          JOIN account_move counter_move ON counter_move.id = counterpart.move_id
+                         WHERE pr.debit_move_id = r.id
+                           AND pr.max_date BETWEEN mo.month_start AND mo.month_end
+                           AND counter_move.move_type != 'out_refund'
+                       ) collected ON TRUE
+                 WHERE r.balance - COALESCE(settled.amount, 0) > 0
+                 GROUP BY 1, 2
+                """,
+                cte,
+            )
+        )
+        for month, partner, overdue, collected in cr.fetchall():
+            base[month, partner]["collection_base"] = overdue
+            base[month, partner]["collected_amount"] = collected
+
+        # invoice instalments fully paid in the month: amount-weighted days late
+        cr.execute(
+            SQL(
+                """%s
+                SELECT date_trunc('month', r.full_date)::date, r.partner_id,
+                       SUM(r.balance),
+                       SUM(r.balance * GREATEST(r.full_date - r.date_maturity, 0)),
+                       SUM(r.balance * (r.full_date - r.date_maturity))
+                  FROM recv r
+                 WHERE r.balance > 0
+                   AND r.move_type IN ('out_invoice', 'out_receipt')
+                   AND r.full_date BETWEEN %s AND %s
+                 GROUP BY 1, 2
+                """,
+                cte,
+                first,
+                last_end,
+            )
+        )
+        for month, partner, amount, late, signed in cr.fetchall():
+            amounts = base[month, partner]
+            amounts["paid_amount"] = amount
+            amounts["paid_days_late_sum"] = late
+            amounts["paid_days_signed_sum"] = signed
+
+        for (month, partner), amount in revenue.items():
+            if month >= first:
+                base[month, partner]["revenue"] = amount
+        return base, revenue
+
+    # ------------------------------------------------------------------
+    # Refresh
+    # ------------------------------------------------------------------
+    @api.model
+    def _dunning_month_starts(self, date_from, date_to):
+        """First days of the months from date_from's month to date_to's month, oldest first."""
+        month = fields.Date.to_date(date_from).replace(day=1)
+        end = fields.Date.to_date(date_to).replace(day=1)
+        if month > end:
+            raise UserError(self.env._("The first month to refresh must not be after the last one."))
+        months = []
+        while month <= end:
+            months.append(month)
+            month += relativedelta(months=1)
+        return months
+
+    @api.model
+    def _dunning_refresh(self, company, date_from, date_to):
+        """Rebuild the KPI rows of a company (whole company and each customer) for a range of months."""
+        months = self._dunning_month_starts(date_from, date_to)
+        # one rebuild at a time per company (button and cron alike); the second waits, then redoes it
+        self.env.cr.execute(SQL("SELECT pg_advisory_xact_lock(%s, %s)", KPI_LOCK_KEY, company.id))
+        base, revenue = self._dunning_fetch_amounts(company, months)
+
+        totals = defaultdict(lambda: dict.fromkeys(BASE_FIELDS, 0.0))
+        for (month, _partner), amounts in base.items():
+            for name, value in amounts.items():
+                totals[month][name] += value
+        company_revenue = defaultdict(float)
+        for (month, _partner), amount in revenue.items():
+            company_revenue[month] += amount
+
+        def history(month, amounts_by_month, partner=False):
+            """(revenue, days) of `month` and the months before it, newest first."""
+            result = []
+            for back in range(COUNTBACK_MONTHS + 1):
+                start = month - relativedelta(months=back)
+                key = start if partner is False else (start, partner)
+                result.append((amounts_by_month.get(key, 0.0), calendar.monthrange(start.year, start.month)[1]))
+            return result
+
+        vals_list = []
+        for month in months:
+            days = calendar.monthrange(month.year, month.month)[1]
+            vals_list.append(
+                {
+                    "company_id": company.id,
+                    "date": month,
+                    "partner_id": False,
+                    **self._dunning_kpi_values(totals[month], days, history(month, company_revenue)),
+                }
+            )
+        for (month, partner), amounts in base.items():
+            if partner is None or not any(amounts.values()):
+                continue
+            days = calendar.monthrange(month.year, month.month)[1]
+            vals_list.append(
+                {
+                    "company_id": company.id,
+                    "date": month,
+                    "partner_id": partner,
+                    **self._dunning_kpi_values(amounts, days, history(month, revenue, partner)),
+                }
+            )
+        self.search([("company_id", "=", company.id), ("date", "in", months)]).unlink()
+        return self.create(vals_list)

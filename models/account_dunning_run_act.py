@@ -1,0 +1,134 @@
+import logging
+
+import psycopg2
+
+from odoo import api, fields, models
+from odoo.tools import SQL, mute_logger
+
+from .account_dunning_run import DUNNING_LOCK_NAMESPACE
+
+_logger = logging.getLogger(__name__)
+
+
+class AccountDunningRun(models.AbstractModel):
+    _inherit = "account.dunning.run"  # pylint: disable=consider-merging-classes-inherited
+
+    # Act: lock the customers, record their follow-ups, then hand them to the channels (account_dunning_run_send.py).
+    @api.model
+    def _flag_to_reconcile(self, company, partners, skipped):
+        """Flag the customers whose unreconciled payments cover the overdue amount, unflag the others."""
+        flagged = self.env["res.partner"].union(
+            *(entry["partner"] for entry in skipped if entry["reason"] == "to_reconcile")
+        )
+        partners = partners.with_company(company)
+        (partners - flagged).filtered("dunning_to_reconcile").dunning_to_reconcile = False
+        flagged.with_company(company).filtered(lambda partner: not partner.dunning_to_reconcile).write(
+            {"dunning_to_reconcile": True}
+        )
+
+    @api.model
+    def _try_lock_partner(self, partner):
+        """Lock a customer for this transaction; False when another run holds it."""
+        return partner.id in self._try_lock_partners(partner)
+
+    @api.model
+    def _try_lock_partners(self, partners):
+        """Lock many customers for this transaction in one query; returns the ids locked (others are busy)."""
+        if not partners:
+            return set()
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM unnest(%s::int[]) AS id WHERE pg_try_advisory_xact_lock(%s, id)",
+                partners.ids,
+                DUNNING_LOCK_NAMESPACE,
+            )
+        )
+        return {row[0] for row in self.env.cr.fetchall()}
+
+    @api.model
+    def _act(self, company, date, followups):
+        """Record the follow-ups of a batch of customers, then send those that need no validation.
+
+        Each follow-up dict gets its ``action`` (empty when not recorded, with a ``reason``).
+        """
+        action_model = self.env["account.dunning.action"]
+        locked = self._try_lock_partners(action_model.env["res.partner"].union(*(f["partner"] for f in followups)))
+        to_record = []
+        for followup in followups:
+            followup["action"] = action_model
+            if followup["partner"].id in locked:
+                to_record.append(followup)
+            else:
+                followup["reason"] = "locked"
+        self._record_actions(company, date, to_record)
+        if company.dunning_send_enabled:
+            self._send_actions(
+                action_model.union(*(f["action"] for f in to_record)).filtered(
+                    lambda action: not action.level_id.need_validation
+                )
+            )
+        return followups
+
+    @api.model
+    def _record_actions(self, company, date, followups):
+        """Create the follow-up records of a batch at once; if that fails, one by one so that only the
+        customers at fault (a follow-up already recorded by a concurrent run, bad data) are left out."""
+        if not followups:
+            return
+        action_model = self.env["account.dunning.action"]
+        try:
+            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                actions = action_model.create(
+                    [self._prepare_action_vals(company, date, followup) for followup in followups]
+                )
+                actions.flush_recordset()
+        except Exception:  # retried one by one below, where each failure is reported
+            self.env.invalidate_all()
+        else:
+            for followup, action in zip(followups, actions, strict=True):
+                followup["action"] = action
+            return
+        for followup in followups:
+            try:
+                with self.env.cr.savepoint():
+                    action = action_model.create(self._prepare_action_vals(company, date, followup))
+                    action.flush_recordset()
+            except psycopg2.errors.UniqueViolation:
+                followup["reason"] = "already_done"
+                continue
+            except Exception as error:  # one customer's bad data must not stop the run
+                _logger.warning("Follow-up of %s could not be recorded: %s", followup["partner"].name, error)
+                self.env.invalidate_all()
+                followup["reason"] = "error"
+                continue
+            followup["action"] = action
+
+    @api.model
+    def _prepare_action_vals(self, company, date, followup):
+        """Values of the follow-up record: customer, level, channels and the invoices with their amounts."""
+        level = followup["level"]
+        partner = followup["partner"]
+        vals = {
+            "partner_id": partner.id,
+            "company_id": company.id,
+            "date": date,
+            "level_id": level.id,
+            "scenario_id": level.scenario_id.id,
+            "user_id": partner.with_company(company)._dunning_get_responsible().id,
+            "move_ids": [fields.Command.set(followup["moves"].ids)],
+            "line_ids": [
+                fields.Command.create(
+                    {
+                        "move_id": move.id,
+                        "currency_id": move.currency_id.id,
+                        "amount_residual": move.amount_residual,
+                        "amount_residual_company": move.amount_residual_signed,
+                        "date_due": move.invoice_date_due,
+                        "days_overdue": (date - move.invoice_date_due).days,
+                    }
+                )
+                for move in followup["moves"]
+            ],
+        }
+        vals.update({f"channel_{channel}": True for channel in level._get_channels()})
+        return vals

@@ -1,0 +1,143 @@
+from odoo import Command, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import format_date, formatLang
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
+
+    # Invoicing the penalties and indemnities computed in account_move_penalty.py.
+    def _dunning_check_penalty_sources(self):
+        """Penalties are invoiced from posted customer invoices of one customer and one company."""
+        if not self:
+            raise UserError(self.env._("Select the late invoices whose penalties you want to invoice."))
+        wrong = self.filtered(lambda m: m.move_type != "out_invoice" or m.state != "posted")
+        if wrong:
+            raise UserError(
+                self.env._(
+                    "Penalties are only invoiced from posted customer invoices; not from: %(moves)s.",
+                    moves=", ".join(wrong.mapped("display_name")),
+                )
+            )
+        if len(self.commercial_partner_id) > 1 or len(self.company_id) > 1:
+            raise UserError(
+                self.env._(
+                    "Select invoices of a single customer and company to invoice their penalties (got: %(partners)s).",
+                    partners=", ".join(self.commercial_partner_id.mapped("display_name")),
+                )
+            )
+
+    def _dunning_penalty_account(self):
+        """Income account of penalty lines: the one of the settings, else the sales journal's default account."""
+        self.ensure_one()
+        account = self.company_id.dunning_penalty_account_id or self.journal_id.default_account_id
+        if not account:
+            raise UserError(
+                self.env._(
+                    "Set the penalty income account in the Accounting settings (Follow-up letters) "
+                    "or a default account on the journal %(journal)s.",
+                    journal=self.journal_id.display_name,
+                )
+            )
+        return account
+
+    def _dunning_prepare_penalty_move_vals(self, to_date, periods, indemnities):
+        """Values of the draft penalty invoice: one penalty line and one indemnity line, without taxes."""
+        first = self[:1]
+        partner = first.commercial_partner_id
+        installed = {code for code, _name in self.env["res.lang"].get_installed()}
+        env = self.with_context(lang=partner.lang if partner.lang in installed else self.env.lang).env
+        currency = first.company_id.currency_id
+        account = first._dunning_penalty_account()
+        lines = []
+        penalty = currency.round(sum(p["amount"] for move in self for p in periods[move.id]))
+        if not currency.is_zero(penalty):
+            details = [
+                env._(
+                    "%(invoice)s: %(date_from)s to %(date_to)s, %(days)s days on %(base)s at %(rate)s %%",
+                    invoice=move.name,
+                    date_from=format_date(env, period["date_from"]),
+                    date_to=format_date(env, period["date_to"]),
+                    days=period["days"],
+                    base=formatLang(env, period["base"], currency_obj=currency),
+                    rate=formatLang(env, period["rate"]),
+                )
+                for move in self
+                for period in periods[move.id]
+            ]
+            name = "\n".join([env._("Late-payment penalties (French Commercial Code, art. L441-10)"), *details])
+            lines.append(
+                Command.create(
+                    {
+                        "name": name,
+                        "quantity": 1,
+                        "price_unit": penalty,
+                        "account_id": account.id,
+                        "tax_ids": [Command.clear()],
+                    }
+                )
+            )
+        indemnified = self.filtered(lambda m: not currency.is_zero(indemnities[m.id]))
+        if indemnified:
+            name = env._(
+                "Fixed recovery indemnity (French Commercial Code, art. D441-5), %(count)s late invoice(s): "
+                "%(invoices)s",
+                count=len(indemnified),
+                invoices=", ".join(indemnified.mapped("name")),
+            )
+            lines.append(
+                Command.create(
+                    {
+                        "name": name,
+                        "quantity": 1,
+                        "price_unit": currency.round(sum(indemnities[m.id] for m in indemnified)),
+                        "account_id": account.id,
+                        "tax_ids": [Command.clear()],
+                    }
+                )
+            )
+        return {
+            "move_type": "out_invoice",
+            "partner_id": partner.id,
+            "company_id": first.company_id.id,
+            "journal_id": first.journal_id.id,
+            "currency_id": currency.id,
+            "invoice_date": to_date,
+            "dunning_penalty_date_to": to_date,
+            "dunning_penalty_source_ids": [Command.set(self.ids)],
+            "invoice_line_ids": lines,
+        }
+
+    def _dunning_create_penalty_move(self, to_date):
+        """Draft invoice charging the penalties not yet invoiced and the indemnities not yet charged."""
+        self._dunning_check_penalty_sources()
+        periods = self._dunning_late_penalty_map(to_date, since_invoiced=True)
+        indemnities = self._dunning_recovery_indemnity_map(to_date)
+        for move in self:
+            if move.dunning_penalty_move_ids.filtered(lambda m: m.state != "cancel"):
+                indemnities[move.id] = 0.0  # already charged by an earlier penalty invoice
+        currency = self.company_id.currency_id
+        charged = self.filtered(lambda m: periods[m.id] or not currency.is_zero(indemnities[m.id]))
+        if not charged:
+            raise UserError(
+                self.env._(
+                    "Nothing to invoice on %(invoices)s: no late-payment penalty or recovery indemnity is due "
+                    "(paid on time, consumer customer, or already invoiced).",
+                    invoices=", ".join(self.mapped("name")),
+                )
+            )
+        return self.env["account.move"].create(
+            charged._dunning_prepare_penalty_move_vals(to_date, periods, indemnities)
+        )
+
+    def action_dunning_invoice_penalties(self):
+        """Create the draft penalty invoice of the selected late invoices and open it."""
+        penalty_move = self._dunning_create_penalty_move(fields.Date.context_today(self))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": penalty_move.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "context": {"default_move_type": "out_invoice"},
+        }

@@ -1,0 +1,260 @@
+import json
+import threading
+
+from odoo import api, fields, models
+from odoo.tools import SQL, split_every
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+
+    # Payment behaviour statistics (the SQL queries: res_partner_payment_stats_sql.py). Stored per commercial
+    # partner and company (company-dependent jsonb columns), in company currency, written in bulk by
+    # _dunning_write_payment_stats().
+
+    payment_history_count = fields.Integer(
+        string="Paid Invoices in Window",
+        company_dependent=True,
+        readonly=True,
+        help="Customer invoices fully paid during the payment history window.",
+    )
+    payment_delay_avg = fields.Float(string="Average Payment Delay (days)", company_dependent=True, digits=(16, 1))
+    payment_delay_median = fields.Float(string="Median Delay (days)", company_dependent=True, readonly=True)
+    dunning_delay_p75 = fields.Float(
+        string="Delay, 75th Percentile (days)",
+        company_dependent=True,
+        readonly=True,
+        help="Three invoices out of four are paid within this delay.",
+    )
+    payment_delay_max = fields.Integer(string="Worst Delay (days)", company_dependent=True, readonly=True)
+    payment_late_ratio = fields.Float(
+        string="Late Invoices (share)",
+        company_dependent=True,
+        readonly=True,
+        help="Share of the paid invoices paid more than the grace period after their due date.",
+    )
+    dunning_late_count = fields.Integer(string="Late Invoices", company_dependent=True, readonly=True)
+    payment_delay_stddev = fields.Float(
+        string="Delay Spread (days)",
+        company_dependent=True,
+        readonly=True,
+        help="Standard deviation of the delays: low for a customer who is late by the same amount every "
+        "time (a habit), high for an erratic one.",
+    )
+    dunning_delay_trend = fields.Float(
+        string="Delay Trend (days)",
+        company_dependent=True,
+        readonly=True,
+        help="Average delay of the newer half of the paid invoices minus that of the older half: "
+        "positive when the customer pays later and later.",
+    )
+    dunning_dispute_count = fields.Integer(
+        string="Disputed Invoices",
+        company_dependent=True,
+        readonly=True,
+        help="Invoices the customer disputed during the payment history window, resolved or not.",
+    )
+    dunning_formal_notice_count = fields.Integer(
+        string="Formal Notices",
+        company_dependent=True,
+        readonly=True,
+        help="Follow-ups at a formal-notice level sent to the customer during the payment history window.",
+    )
+    dunning_stats_date = fields.Date(string="Payment Statistics Date", company_dependent=True, readonly=True)
+    # Depend on today: computed when read, never stored.
+    dunning_overdue_amount = fields.Monetary(
+        string="Overdue Amount",
+        compute="_compute_dunning_overdue",
+        currency_field="currency_id",
+        help="Open amount of the customer invoices past their due date, in company currency.",
+    )
+    dunning_oldest_overdue_days = fields.Integer(
+        string="Oldest Overdue (days)",
+        compute="_compute_dunning_overdue",
+        help="Days since the due date of the oldest overdue invoice.",
+    )
+
+    _DUNNING_BATCH_SIZE = 1000
+
+    #: statistic key -> company-dependent column written by _dunning_write_payment_stats, with its SQL type
+    _DUNNING_STAT_COLUMNS = {
+        "count": ("payment_history_count", "int"),
+        "delay_avg": ("payment_delay_avg", "numeric"),
+        "delay_median": ("payment_delay_median", "numeric"),
+        "delay_p75": ("dunning_delay_p75", "numeric"),
+        "delay_max": ("payment_delay_max", "int"),
+        "late_ratio": ("payment_late_ratio", "numeric"),
+        "late_count": ("dunning_late_count", "int"),
+        "delay_stddev": ("payment_delay_stddev", "numeric"),
+        "delay_trend": ("dunning_delay_trend", "numeric"),
+        "dispute_count": ("dunning_dispute_count", "int"),
+        "formal_notice_count": ("dunning_formal_notice_count", "int"),
+        "segment": ("dunning_segment", "text"),
+        "segment_rule_id": ("dunning_segment_rule_id", "int"),
+        "tolerance": ("dunning_tolerance_days", "int"),
+        "stats_date": ("dunning_stats_date", "text"),
+    }
+
+    @api.depends_context("company")
+    def _compute_dunning_overdue(self):
+        today = fields.Date.context_today(self)
+        overdue = self._dunning_overdue_by_partner(self.env.company, today, self.commercial_partner_id.ids)
+        for partner in self:
+            amount, days = overdue.get(partner.commercial_partner_id.id, (0.0, 0))
+            partner.dunning_overdue_amount = amount
+            partner.dunning_oldest_overdue_days = days
+
+    def _dunning_compute_payment_stats(self, company, as_of=None, whole_company=False):
+        """Payment statistics, segment and tolerance of these customers in a company as of a date, not written.
+
+        Counts only the payments known on that date. Returns {commercial partner id: stats dict} with the keys
+        of _DUNNING_STAT_COLUMNS plus overdue_amount and overdue_days. Three queries serve the whole recordset;
+        with whole_company they read every customer of the company in one pass (cheaper than filtering by
+        partner when most customers are concerned, as in the nightly job).
+        """
+        as_of = as_of or fields.Date.context_today(self)
+        partners = self.commercial_partner_id
+        if not partners:
+            return {}
+        self._dunning_flush_accounting()
+        partner_ids = None if whole_company else partners.ids
+        paid = self._dunning_paid_invoice_stats(company, as_of, partner_ids)
+        overdue = self._dunning_overdue_by_partner(company, as_of, partner_ids)
+        incidents = self._dunning_incident_stats(company, as_of, partner_ids)
+        # sudo: the rules are configuration every user computing statistics must apply
+        rules = self.env["account.dunning.segment.rule"].sudo().search([("company_id", "=", company.id)])
+        result = {}
+        for partner in partners.with_company(company):
+            stats = partner._dunning_prepare_stats(
+                paid.get(partner.id), overdue.get(partner.id, (0.0, 0)), incidents.get(partner.id)
+            )
+            stats["stats_date"] = fields.Date.to_string(as_of)
+            segment, rule = partner._dunning_decide_segment(company, stats, rules)
+            stats["segment"], stats["segment_rule_id"] = segment, rule.id or None
+            stats["tolerance"] = partner._dunning_decide_tolerance(company, stats, segment)
+            result[partner.id] = stats
+        return result
+
+    def _dunning_prepare_stats(self, paid_row, overdue, incident_row=None):
+        """Statistics of one customer from its query rows; extend to add criteria."""
+        row = paid_row or {}
+        incidents = incident_row or {}
+        count = row.get("count") or 0
+
+        def number(key):
+            return round(float(row.get(key) or 0.0), 2)
+
+        return {
+            "count": count,
+            "delay_avg": round(float(row.get("delay_avg") or 0.0), 1),  # the field's digits
+            "delay_median": number("delay_median"),
+            "delay_p75": number("delay_p75"),
+            "delay_max": int(row.get("delay_max") or 0),
+            "late_count": row.get("late_count") or 0,
+            "late_ratio": round((row.get("late_count") or 0) / count, 4) if count else 0.0,
+            "delay_stddev": number("delay_stddev"),
+            "delay_trend": number("delay_trend"),
+            "overdue_amount": overdue[0],
+            "overdue_days": overdue[1],
+            "dispute_count": int(incidents.get("dispute_count") or 0),
+            "formal_notice_count": int(incidents.get("formal_notice_count") or 0),
+        }
+
+    # --- Writing them (set-based) ---------------------------------------------------------
+
+    @api.model
+    def _dunning_write_payment_stats(self, company, stats_by_partner):
+        """Store the statistics of many customers in one UPDATE per batch, merged into the jsonb columns."""
+        if not stats_by_partner:
+            return
+        fnames = [column for column, _type in self._DUNNING_STAT_COLUMNS.values()]
+        self.flush_model(fnames)
+        key = str(company.id)
+        assignments = [
+            SQL(
+                "%(column)s = (COALESCE(%(column)s, '{}'::jsonb) - %(key)s::text) "
+                "|| jsonb_strip_nulls(jsonb_build_object(%(key)s::text, v.%(alias)s))",
+                column=SQL.identifier(column),
+                key=key,
+                alias=SQL.identifier(stat),
+            )
+            for stat, (column, _type) in self._DUNNING_STAT_COLUMNS.items()
+        ]
+        record_type = SQL(", ").join(
+            SQL("%s %s", SQL.identifier(stat), SQL(sql_type))
+            for stat, (_column, sql_type) in [("id", (None, "int")), *self._DUNNING_STAT_COLUMNS.items()]
+        )
+        rows = [
+            {"id": partner_id, **{stat: stats.get(stat) for stat in self._DUNNING_STAT_COLUMNS}}
+            for partner_id, stats in stats_by_partner.items()
+        ]
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner
+                   SET %(assignments)s
+                  FROM jsonb_to_recordset(%(rows)s::jsonb) AS v(%(record_type)s)
+                 WHERE res_partner.id = v.id
+                """,
+                assignments=SQL(", ").join(assignments),
+                rows=json.dumps(rows),
+                record_type=record_type,
+            )
+        )
+        self.invalidate_model(fnames)
+
+    @api.model
+    def _dunning_behaviour_customer_ids(self, company):
+        """Commercial partners to recompute in a company: invoiced customers and those with stored values."""
+        self._dunning_flush_accounting()
+        query = SQL(
+            """
+            SELECT DISTINCT commercial_partner_id FROM account_move
+             WHERE company_id = %(company)s AND move_type = 'out_invoice' AND state = 'posted'
+             UNION
+            SELECT id FROM res_partner WHERE dunning_segment ? %(key)s::text
+             ORDER BY 1
+            """,
+            company=company.id,
+            key=str(company.id),
+        )
+        return [row[0] for row in self.env.execute_query(query)]
+
+    def _dunning_recompute_payment_stats(self, companies=None, as_of=None):
+        """Recompute and store the statistics, segment and tolerance of these customers, per company and batch."""
+        partners = self.commercial_partner_id
+        for company in companies or self.env.companies:
+            for batch in split_every(self._DUNNING_BATCH_SIZE, partners.ids):
+                stats = self.browse(batch)._dunning_compute_payment_stats(company, as_of=as_of)
+                self._dunning_write_payment_stats(company, stats)
+
+    @api.model
+    def _cron_dunning_recompute_payment_stats(self, as_of=None):
+        """Nightly: recompute every customer of every company, one pass per company, written and committed
+        per batch."""
+        auto_commit = bool(self.env.context.get("ir_cron_progress_id")) and not getattr(
+            threading.current_thread(), "testing", False
+        )
+        customers = {
+            company: self._dunning_behaviour_customer_ids(company) for company in self.env["res.company"].search([])
+        }
+        done, remaining = 0, sum(len(ids) for ids in customers.values())
+        for company, customer_ids in customers.items():
+            if not customer_ids:
+                continue
+            stats = self.browse(customer_ids)._dunning_compute_payment_stats(company, as_of=as_of, whole_company=True)
+            for batch in split_every(self._DUNNING_BATCH_SIZE, customer_ids):
+                self._dunning_write_payment_stats(
+                    company, {partner_id: stats[partner_id] for partner_id in batch if partner_id in stats}
+                )
+                done, remaining = done + len(batch), remaining - len(batch)
+                self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+                if auto_commit:
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    # --- Actions --------------------------------------------------------------------------
+
+    def action_dunning_recompute_payment_stats(self):
+        """Button and server action: refresh the payment behaviour of the selected customers now."""
+        self._dunning_recompute_payment_stats(self.env.company)
+        return True

@@ -1,0 +1,172 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+
+    # Risk segment and personal tolerance: decided from the payment statistics (res_partner_payment_stats.py).
+    dunning_segment = fields.Selection(
+        selection="_dunning_segment_selection",
+        string="Risk Segment",
+        company_dependent=True,
+        help="Payment-risk segment of the customer in the current company; it picks the follow-up scenario.",
+    )
+    dunning_tolerance_days = fields.Integer(
+        string="Personal Tolerance (days)",
+        company_dependent=True,
+        help="Days after the due date before a first reminder is due for this customer.",
+    )
+
+    dunning_segment_rule_id = fields.Many2one(
+        "account.dunning.segment.rule",
+        string="Segment Rule",
+        company_dependent=True,
+        readonly=True,
+        help="The segment rule that classed the customer (empty: no rule matched or segment set manually).",
+    )
+    dunning_segment_override = fields.Selection(
+        selection="_dunning_segment_selection",
+        string="Manual Risk Segment",
+        company_dependent=True,
+        readonly=True,
+        help="Set with a reason through 'Set Segment'; it wins over the segment rules.",
+    )
+    dunning_segment_override_reason = fields.Char(string="Manual Segment Reason", company_dependent=True, readonly=True)
+    dunning_segment_explanation = fields.Char(string="Why this Segment", compute="_compute_dunning_segment_explanation")
+
+    @api.model
+    def _dunning_segment_selection(self):
+        """Risk segments, from no history to the worst payers; extend by overriding."""
+        return [
+            ("new", self.env._("New")),
+            ("good", self.env._("Good payer")),
+            ("occasional", self.env._("Occasional late payer")),
+            ("risky", self.env._("Risky")),
+            ("bad", self.env._("Bad payer")),
+        ]
+
+    @api.depends_context("company")
+    @api.depends(
+        "payment_history_count",
+        "payment_delay_avg",
+        "dunning_late_count",
+        "dunning_segment_rule_id",
+        "dunning_dispute_count",
+        "dunning_formal_notice_count",
+        "dunning_segment_override",
+        "dunning_segment_override_reason",
+    )
+    def _compute_dunning_segment_explanation(self):
+        for partner in self:
+            partner.dunning_segment_explanation = partner.commercial_partner_id._dunning_explain_segment()
+
+    def _dunning_explain_segment(self):
+        """One translatable line telling why the customer is in its segment in the current company."""
+        self.ensure_one()
+        _ = self.env._
+        company = self.env.company
+        if self.dunning_segment_override:
+            return _("Segment set manually: %(reason)s", reason=self.dunning_segment_override_reason or "")
+        count = self.payment_history_count
+        if not count:
+            text = _("No invoice fully paid in the last %(window)s days.", window=company.dunning_behaviour_window_days)
+        elif round(self.payment_delay_avg) <= 0:
+            text = _(
+                "Pays on time on average; %(late)s of its last %(count)s paid invoices were late.",
+                late=self.dunning_late_count,
+                count=count,
+            )
+        else:
+            text = _(
+                "Pays %(days)s days late on average; %(late)s of its last %(count)s paid invoices were late.",
+                days=round(self.payment_delay_avg),
+                late=self.dunning_late_count,
+                count=count,
+            )
+        if self.dunning_dispute_count or self.dunning_formal_notice_count:
+            text += " " + _(
+                "Incidents: %(disputes)s disputed invoices, %(notices)s formal notices.",
+                disputes=self.dunning_dispute_count,
+                notices=self.dunning_formal_notice_count,
+            )
+        if self.dunning_segment_rule_id:
+            text += " " + _("Rule: %(rule)s.", rule=self.dunning_segment_rule_id.sudo().name)
+        elif count and count < company.dunning_behaviour_min_history:
+            text += " " + _("Too little history to judge.")
+        return text
+
+    def _dunning_decide_segment(self, company, stats, rules):
+        """Manual segment first, else the first matching rule, else new with thin history, else good.
+
+        Returns (segment, matching rule or an empty recordset).
+        """
+        self.ensure_one()
+        empty = self.env["account.dunning.segment.rule"]
+        override = self.with_company(company).dunning_segment_override
+        if override:
+            return override, empty
+        min_history = company.dunning_behaviour_min_history
+        for rule in rules:
+            if rule._dunning_matches(stats, min_history):
+                return rule.segment, rule
+        return ("new" if stats["count"] < min_history else "good"), empty
+
+    def _dunning_decide_tolerance(self, company, stats, segment):
+        """Tolerance = usual delay (configured statistic) + margin, capped per segment; new customers get a default."""
+        if segment == "new":
+            return company.dunning_tolerance_new_days
+        usual = {
+            "avg": stats["delay_avg"],
+            "median": stats["delay_median"],
+            "p75": stats["delay_p75"],
+        }[company.dunning_tolerance_statistic]
+        tolerance = int(usual + 0.5) + company.dunning_tolerance_margin_days
+        cap = company._dunning_tolerance_cap(segment)
+        return tolerance if cap is None else min(tolerance, cap)
+
+    def action_dunning_open_segment_override(self):
+        """Open the wizard that sets or removes the manual risk segment."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Set Risk Segment"),
+            "res_model": "account.dunning.segment.override",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_id": self.commercial_partner_id.id},
+        }
+
+    def _dunning_set_segment_override(self, segment, reason):
+        """Force (or with no segment, release) the risk segment in the current company; the reason is logged."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(
+                self.env._(
+                    "Give a reason to change the risk segment of %(partner)s by hand.", partner=partner.display_name
+                )
+            )
+        labels = dict(self._dunning_segment_selection())
+        before = partner.dunning_segment
+        # sudo: only accounting managers reach this (wizard access); they may lack the contact-edition right
+        partner.sudo().write(
+            {
+                "dunning_segment_override": segment or False,
+                "dunning_segment_override_reason": reason if segment else False,
+            }
+        )
+        partner._dunning_recompute_payment_stats(self.env.company)
+        after = partner.dunning_segment
+        body = self.env._(
+            "Risk segment in %(company)s: %(before)s → %(after)s (%(mode)s). Reason: %(reason)s",
+            company=self.env.company.name,
+            before=labels.get(before, self.env._("none")),
+            after=labels.get(after, self.env._("none")),
+            mode=self.env._("set manually") if segment else self.env._("back to the rules"),
+            reason=reason,
+        )
+        # sudo: posting on a contact needs the contact-edition right; the author stays the current user
+        partner.sudo().message_post(body=body, author_id=self.env.user.partner_id.id)
+        return True
