@@ -1,0 +1,396 @@
+"""Dataset of the account_dunning benchmark: `generate` and `check` of scripts/bench.py (see its docstring).
+
+One real paid invoice (with its payment and reconciliations) and one real open invoice are made by the ORM, then
+their rows are cloned with INSERT ... SELECT over a plan of customers, dates and amounts.
+"""
+
+import logging
+import time
+from datetime import timedelta
+from types import SimpleNamespace
+
+from odoo import Command, fields
+from odoo.tools import SQL
+
+_logger = logging.getLogger("account_dunning.bench")
+
+CUSTOMERS, PAID, OPEN = 2000, 40000, 8000
+
+#: columns scaled by the plan's factor
+AMOUNT_COLUMNS = {
+    "account_move": [
+        "amount_untaxed",
+        "amount_tax",
+        "amount_total",
+        "amount_residual",
+        "amount_untaxed_signed",
+        "amount_untaxed_in_currency_signed",
+        "amount_tax_signed",
+        "amount_total_signed",
+        "amount_total_in_currency_signed",
+        "amount_residual_signed",
+        "quick_edit_total_amount",
+    ],
+    "account_move_line": [
+        "debit",
+        "credit",
+        "balance",
+        "amount_currency",
+        "amount_residual",
+        "amount_residual_currency",
+        "price_unit",
+        "price_subtotal",
+        "price_total",
+    ],
+    "account_payment": ["amount", "amount_company_currency_signed"],
+    "account_partial_reconcile": ["amount", "debit_amount_currency", "credit_amount_currency"],
+}
+
+#: the tables of the cloned rows, whose id sequences are set past them afterwards
+CLONED_TABLES = (
+    "account_move",
+    "account_move_line",
+    "account_payment",
+    "account_partial_reconcile",
+    "account_full_reconcile",
+)
+
+#: the customer of the plan's row on the cloned moves
+PARTNER_COLUMNS = {
+    "partner_id": "p.partner_id",
+    "commercial_partner_id": "p.partner_id",
+    "partner_shipping_id": "p.partner_id",
+    "invoice_partner_display_name": "p.partner_name",
+    "access_token": "NULL",
+}
+
+
+def columns(cr, table):
+    cr.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = %s",
+        [table],
+    )
+    return [name for (name,) in cr.fetchall() if name != "id"]
+
+
+def clone(cr, table, template_id, new_id, overrides):
+    """Copy row `template_id` of `table` once per row of the temporary table `plan` (alias p)."""
+    cols = columns(cr, table)
+    exprs = {col: SQL("t.%s", SQL.identifier(col)) for col in cols}
+    for col in AMOUNT_COLUMNS.get(table, []):
+        if col in exprs:
+            exprs[col] = SQL("t.%s * p.factor", SQL.identifier(col))
+    for col, expr in overrides.items():
+        if col in exprs:
+            exprs[col] = SQL(expr) if isinstance(expr, str) else expr
+    cr.execute(
+        SQL(
+            "INSERT INTO %(table)s (id, %(cols)s) "
+            "SELECT %(new_id)s, %(exprs)s FROM %(table)s t, plan p WHERE t.id = %(tid)s",
+            table=SQL.identifier(table),
+            cols=SQL(", ").join(SQL.identifier(col) for col in cols),
+            new_id=SQL(new_id),
+            exprs=SQL(", ").join(exprs[col] for col in cols),
+            tid=template_id,
+        )
+    )
+    return cr.rowcount
+
+
+def max_id(cr, table):
+    cr.execute(SQL("SELECT COALESCE(MAX(id), 0) FROM %s", SQL.identifier(table)))
+    return cr.fetchone()[0]
+
+
+def load_plan(cr, rows):
+    """rows: (g, partner_id, partner_name, invoice_date, due_date, pay_date, factor)."""
+    cr.execute("DROP TABLE IF EXISTS plan")
+    cr.execute(
+        "CREATE TEMP TABLE plan (g int PRIMARY KEY, partner_id int, partner_name varchar, "
+        "inv_date date, due date, pay date, factor numeric)"
+    )
+    cols = [list(col) for col in zip(*rows, strict=True)]
+    cr.execute(
+        "INSERT INTO plan SELECT * FROM unnest(%s::int[], %s::int[], %s::varchar[], %s::date[], %s::date[], "
+        "%s::date[], %s::numeric[])",
+        cols,
+    )
+    cr.execute("ANALYZE plan")
+
+
+def make_templates(env, today):
+    """One real paid invoice (with payment and reconciliation) and one real open invoice, made by the ORM."""
+    partner = env["res.partner"].create({"name": "Bench Template", "is_company": True})
+    vals = {
+        "move_type": "out_invoice",
+        "partner_id": partner.id,
+        "invoice_date": today - timedelta(days=60),
+        "invoice_date_due": today - timedelta(days=30),
+        "invoice_payment_term_id": False,
+        "invoice_line_ids": [Command.create({"name": "Service", "quantity": 1, "price_unit": 1000, "tax_ids": []})],
+    }
+    paid, open_invoice = env["account.move"].create([vals, dict(vals)])
+    (paid | open_invoice).action_post()
+    payment = (
+        env["account.payment.register"]
+        .with_context(active_model="account.move", active_ids=paid.ids)
+        .create({"payment_date": today - timedelta(days=25)})
+        ._create_payments()
+    )
+    assert paid.payment_state == "paid", paid.payment_state
+    env.flush_all()
+    return paid, payment, open_invoice
+
+
+def create_customers_and_templates(env, n_customers, today):
+    """The bench customers, then the templates: (partners, paid invoice, its payment, open invoice)."""
+    env.company.write({"name": "Bench Company"})
+    partners = env["res.partner"].create(
+        [{"name": f"Bench Customer {i:06d}", "is_company": True, "customer_rank": 1} for i in range(n_customers)]
+    )
+    return (partners, *make_templates(env, today))
+
+
+def delay_of(customer_index, invoice_index, g):
+    """Each customer has a habit: on time, steady, erratic, increasing, or late now and then."""
+    habit = customer_index % 6
+    if habit == 0:
+        return -(customer_index % 7)
+    if habit == 1:
+        return 10
+    if habit == 2:
+        return (g * 37) % 61
+    if habit == 3:
+        return invoice_index * 3
+    if habit == 4:
+        return 5 + customer_index % 15
+    return 20 if invoice_index % 4 == 3 else 0
+
+
+def paid_plan(partners, per_customer, today):
+    """Plan rows of the paid invoices: a year of invoices per customer, paid after its habit's delay."""
+    rows = []
+    for c, partner in enumerate(partners):
+        for j in range(per_customer):
+            g = c * per_customer + j + 1
+            due = today - timedelta(days=360 - 17 * j - c % 5)
+            pay = min(due + timedelta(days=delay_of(c, j, g)), today - timedelta(days=1))
+            factor = (50 + (g * 7919) % 200) / 100.0
+            rows.append((g, partner.id, partner.name, due - timedelta(days=30), due, pay, factor))
+    return rows
+
+
+def paid_ids(cr, k):
+    """The largest id of each cloned table (row g of the plan, of k rows, gets it + g) and the new moves' ids."""
+    ids = dict(zip(("move", "line", "payment", "partial", "full"), (max_id(cr, t) for t in CLONED_TABLES), strict=True))
+    return SimpleNamespace(**ids, k=k, inv_move=f"{ids['move']} + p.g", pmt_move=f"{ids['move'] + k} + p.g")
+
+
+def clone_paid_moves(cr, paid, pay_move, ids):
+    """The invoices (BINV/) and the journal entries of their payments (BPAY/)."""
+    names = {
+        "name": "'BINV/' || lpad(p.g::text, 7, '0')",
+        "payment_reference": "'BINV/' || lpad(p.g::text, 7, '0')",
+        "sequence_prefix": "'BINV/'",
+        "sequence_number": "p.g",
+    }
+    dates = {"date": "p.inv_date", "invoice_date": "p.inv_date", "invoice_date_due": "p.due"}
+    clone(cr, "account_move", paid.id, ids.inv_move, {**names, **PARTNER_COLUMNS, **dates})
+    overrides = {
+        **PARTNER_COLUMNS,
+        "name": "'BPAY/' || lpad(p.g::text, 7, '0')",
+        "sequence_prefix": "'BPAY/'",
+        "sequence_number": "p.g",
+        "ref": "'BINV/' || lpad(p.g::text, 7, '0')",
+        "date": "p.pay",
+        "origin_payment_id": "NULL",  # set once the payments exist (they point back to these moves)
+        "invoice_partner_display_name": "NULL",
+    }
+    clone(cr, "account_move", pay_move.id, ids.pmt_move, overrides)
+
+
+def clone_payments(cr, payment, ids):
+    """The payments, then the link of their journal entries back to them."""
+    overrides = {
+        "move_id": ids.pmt_move,
+        "partner_id": "p.partner_id",
+        "date": "p.pay",
+        "name": "'BPAY/' || lpad(p.g::text, 7, '0')",
+        "memo": "'BINV/' || lpad(p.g::text, 7, '0')",
+        "payment_reference": "'BINV/' || lpad(p.g::text, 7, '0')",
+    }
+    clone(cr, "account_payment", payment.id, f"{ids.payment} + p.g", overrides)
+    cr.execute(
+        SQL(
+            "UPDATE account_move SET origin_payment_id = %s + (id - %s) WHERE id > %s AND id <= %s",
+            ids.payment,
+            ids.move + ids.k,
+            ids.move + ids.k,
+            ids.move + 2 * ids.k,
+        )
+    )
+
+
+def clone_paid_lines(cr, paid, lines, ids):
+    """The journal items of the invoices and of the payments; returns {template line id: SQL of the new id}."""
+    line_id = {}
+    for index, line in enumerate(lines):
+        line_id[line.id] = f"{ids.line + index * ids.k} + p.g"
+        is_invoice = line.move_id == paid
+        maturity = "p.due" if is_invoice else "p.pay"
+        overrides = {
+            "move_id": ids.inv_move if is_invoice else ids.pmt_move,
+            "move_name": "'BINV/' || lpad(p.g::text, 7, '0')" if is_invoice else "'BPAY/' || lpad(p.g::text, 7, '0')",
+            "partner_id": "p.partner_id",
+            "date": "p.inv_date" if is_invoice else "p.pay",
+            "invoice_date": "p.inv_date" if is_invoice else "NULL",
+            "date_maturity": f"CASE WHEN t.date_maturity IS NULL THEN NULL ELSE {maturity} END",
+            "payment_id": f"CASE WHEN t.payment_id IS NULL THEN NULL ELSE {ids.payment} + p.g END",
+            "full_reconcile_id": f"CASE WHEN t.full_reconcile_id IS NULL THEN NULL ELSE {ids.full} + p.g END",
+            "matching_number": f"CASE WHEN t.matching_number IS NULL THEN NULL ELSE ({ids.full} + p.g)::text END",
+        }
+        clone(cr, "account_move_line", line.id, line_id[line.id], overrides)
+    return line_id
+
+
+def clone_partials_and_links(cr, partial, line_id, ids):
+    """The partial reconciliations between the new journal items, and the invoice-payment links."""
+    overrides = {
+        "debit_move_id": line_id[partial.debit_move_id.id],
+        "credit_move_id": line_id[partial.credit_move_id.id],
+        "full_reconcile_id": f"{ids.full} + p.g",
+        "max_date": "p.pay",
+    }
+    clone(cr, "account_partial_reconcile", partial.id, f"{ids.partial} + p.g", overrides)
+    cr.execute(
+        SQL(
+            "INSERT INTO account_move__account_payment (invoice_id, payment_id) SELECT %s + g, %s + g FROM plan",
+            ids.move,
+            ids.payment,
+        )
+    )
+
+
+def clone_paid_invoices(cr, partners, paid, payment, per_customer, today):
+    """Clone the paid invoice, its payment and their reconciliations once per row of the plan; returns the count."""
+    rows = paid_plan(partners, per_customer, today)
+    load_plan(cr, rows)
+    inv_lines = paid.line_ids.sorted("id")
+    pay_move = payment.move_id
+    pay_lines = pay_move.line_ids.sorted("id")
+    partial = inv_lines.matched_credit_ids
+    full = partial.full_reconcile_id
+    assert len(partial) == 1 and len(full) == 1
+    ids = paid_ids(cr, len(rows))
+    clone_paid_moves(cr, paid, pay_move, ids)
+    clone_payments(cr, payment, ids)
+    clone(cr, "account_full_reconcile", full.id, f"{ids.full} + p.g", {})
+    line_id = clone_paid_lines(cr, paid, inv_lines | pay_lines, ids)
+    clone_partials_and_links(cr, partial, line_id, ids)
+    return len(rows)
+
+
+def open_plan(partners, per_customer, today):
+    """Plan rows of the open invoices: some long overdue, some recent, some not yet due."""
+    rows = []
+    offsets = [-100, -40, -5, 20, -15, 10, -70, 3]
+    for c, partner in enumerate(partners):
+        for j in range(per_customer):
+            g = c * per_customer + j + 1
+            due = today + timedelta(days=offsets[(c + j) % len(offsets)])
+            factor = (50 + (g * 104729) % 200) / 100.0
+            rows.append((g, partner.id, partner.name, due - timedelta(days=30), due, due, factor))
+    return rows
+
+
+def clone_open_invoices(cr, partners, open_invoice, per_customer, today):
+    """Clone the open invoice (BOPN/) and its journal items once per row of the plan; returns the count."""
+    rows = open_plan(partners, per_customer, today)
+    load_plan(cr, rows)
+    h = len(rows)
+    m1, l1 = max_id(cr, "account_move"), max_id(cr, "account_move_line")
+    overrides = {
+        **PARTNER_COLUMNS,
+        "name": "'BOPN/' || lpad(p.g::text, 7, '0')",
+        "payment_reference": "'BOPN/' || lpad(p.g::text, 7, '0')",
+        "sequence_prefix": "'BOPN/'",
+        "sequence_number": "p.g",
+        "date": "p.inv_date",
+        "invoice_date": "p.inv_date",
+        "invoice_date_due": "p.due",
+    }
+    clone(cr, "account_move", open_invoice.id, f"{m1} + p.g", overrides)
+    line_overrides = {
+        "move_id": f"{m1} + p.g",
+        "move_name": "'BOPN/' || lpad(p.g::text, 7, '0')",
+        "partner_id": "p.partner_id",
+        "date": "p.inv_date",
+        "invoice_date": "p.inv_date",
+        "date_maturity": "CASE WHEN t.date_maturity IS NULL THEN NULL ELSE p.due END",
+    }
+    for index, line in enumerate(open_invoice.line_ids.sorted("id")):
+        clone(cr, "account_move_line", line.id, f"{l1 + index * h} + p.g", line_overrides)
+    return h
+
+
+def reset_sequences_and_analyse(env, size, today):
+    """Sequences past the cloned ids, fresh planner statistics, and the dataset's size and date noted."""
+    cr = env.cr
+    for table in CLONED_TABLES:
+        cr.execute(SQL("SELECT setval(%s, (SELECT MAX(id) FROM %s))", f"{table}_id_seq", SQL.identifier(table)))
+    cr.execute("DROP TABLE plan")
+    # fresh planner statistics: right after a bulk load, autovacuum has not analysed the tables yet and the
+    # first measurement would run with plans made for nearly empty tables
+    cr.execute(
+        "ANALYZE res_partner, account_move, account_move_line, account_payment, account_partial_reconcile, "
+        "account_full_reconcile"
+    )
+    env.invalidate_all()
+    env["ir.config_parameter"].set_param("account_dunning.bench_size", str(size))
+    env["ir.config_parameter"].set_param("account_dunning.bench_today", fields.Date.to_string(today))
+
+
+def generate(env, size, today):
+    """Fill the database: size x (CUSTOMERS customers, PAID paid and OPEN open invoices), cloned from templates."""
+    started = time.time()
+    n_customers = CUSTOMERS * size
+    per_customer_paid, per_customer_open = PAID * size // n_customers, OPEN * size // n_customers
+    partners, paid, payment, open_invoice = create_customers_and_templates(env, n_customers, today)
+    _logger.info("%s customers and templates in %.0fs", n_customers, time.time() - started)
+    k = clone_paid_invoices(env.cr, partners, paid, payment, per_customer_paid, today)
+    _logger.info("%s paid invoices cloned in %.0fs", k, time.time() - started)
+    h = clone_open_invoices(env.cr, partners, open_invoice, per_customer_open, today)
+    reset_sequences_and_analyse(env, size, today)
+    _logger.info("%s open invoices cloned; generation took %.0fs", h, time.time() - started)
+    print(
+        f"generated {n_customers} customers, {k} paid and {h} open invoices in {time.time() - started:.0f}s",
+        flush=True,
+    )
+
+
+def check(env):
+    """Cheap coherence checks of the generated rows against what the ORM computes."""
+    cr = env.cr
+    cr.execute(
+        """
+        SELECT COUNT(*) FILTER (WHERE m.payment_state = 'paid'),
+               COUNT(*) FILTER (WHERE m.payment_state = 'not_paid'),
+               COUNT(*) FILTER (WHERE m.payment_state = 'paid' AND aml.amount_residual != 0)
+          FROM account_move m
+          JOIN account_move_line aml ON aml.move_id = m.id
+          JOIN account_account a ON a.id = aml.account_id AND a.account_type = 'asset_receivable'
+         WHERE m.move_type = 'out_invoice'
+        """
+    )
+    paid, open_, bad = cr.fetchone()
+    sample = env["account.move"].search([("move_type", "=", "out_invoice"), ("name", "like", "BINV/%")], limit=50)
+    residuals = sample.mapped("amount_residual")
+    sample.line_ids.invalidate_recordset()
+    sample.invalidate_recordset()
+    sample.line_ids._compute_amount_residual()
+    sample._compute_amount()
+    sample._compute_payment_state()
+    assert sample.mapped("amount_residual") == residuals and set(sample.mapped("payment_state")) == {"paid"}
+    assert not bad, f"{bad} paid invoices keep a residual"
+    print(f"check: {paid} paid and {open_} open customer invoices; ORM recomputation agrees on a sample", flush=True)
+    env.cr.rollback()
