@@ -7,6 +7,7 @@ from . import account_dunning_scenario
 from . import account_dunning_level
 from . import account_dunning_action
 from . import account_dunning_action_letter
+from . import account_dunning_action_message
 from . import account_dunning_action_line
 from . import account_move
 from . import account_move_penalty
@@ -21,3 +22,5 @@ from . import res_partner_bank
 from . import account_dunning_kpi
 from . import account_dunning_kpi_refresh
 from . import account_dunning_segment_rule
+from . import account_dunning_segment_change
+from . import account_dunning_job_failure

@@ -1,13 +1,10 @@
-import logging
 from collections import defaultdict
 
-from markupsafe import Markup
-
 from odoo import api, fields, models
-from odoo.exceptions import UserError
-from odoo.tools import SQL, format_amount, format_date
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
-_logger = logging.getLogger(__name__)
+from .dunning_security import check_billing
 
 
 class AccountDunningAction(models.Model):
@@ -70,6 +67,21 @@ class AccountDunningAction(models.Model):
         readonly=True, help="A letter replaces the email because the customer has no email address."
     )
     failure_reason = fields.Text(readonly=True)
+    retry_count = fields.Integer(
+        string="Failed Attempts",
+        readonly=True,
+        copy=False,
+        help="Times this follow-up failed. The daily run retries a failed follow-up on this same record, until the "
+        "company's maximum of attempts; then it waits for someone to fix the cause.",
+    )
+    cancel_reason = fields.Text(readonly=True, copy=False)
+    partner_key = fields.Integer(
+        string="Customer Key",
+        readonly=True,
+        copy=False,
+        help="Id of the customer the follow-up was made for. It keeps the one-follow-up-per-day guard when two "
+        "customers are merged: the merged customer then holds both follow-ups.",
+    )
     payment_reference = fields.Char(
         compute="_compute_payment_reference",
         store=True,
@@ -79,32 +91,37 @@ class AccountDunningAction(models.Model):
     )
     letter_attachment_id = fields.Many2one("ir.attachment", string="Letter PDF", readonly=True, copy=False)
     snailmail_available = fields.Boolean(compute="_compute_snailmail_available")
-    # Parts of the emails computed in Python, so that the templates hold plain field placeholders only:
-    # Odoo then fills them without compiling the template for each customer (and any user may edit them).
-    dunning_invoice_table = fields.Html(
-        string="Invoices Table",
-        compute="_compute_dunning_email_parts",
-        sanitize=False,
-        help="The invoices of the follow-up with their online payment links and the totals per currency.",
-    )
-    dunning_signature = fields.Char(
-        string="Signature", compute="_compute_dunning_email_parts", help="Collections responsible, else the company."
-    )
-    dunning_notice_deadline = fields.Char(
-        string="Payment Deadline",
-        compute="_compute_dunning_email_parts",
-        help="Date by which a formal notice demands payment, in the customer's language.",
-    )
 
     def init(self):
-        """A customer gets a given level at most once a day (also under concurrent runs)."""
+        """A customer gets a given level at most once a day (also under concurrent runs).
+
+        The guard is on the customer the follow-up was made for (partner_key), not on partner_id: merging two
+        customers moves their follow-ups to the one kept instead of deleting those that would clash.
+        """
         self.env.cr.execute(
             """
-            CREATE UNIQUE INDEX IF NOT EXISTS account_dunning_action_unique_per_day
-                ON account_dunning_action (company_id, partner_id, level_id, date)
+            DROP INDEX IF EXISTS account_dunning_action_unique_per_day;
+            CREATE UNIQUE INDEX IF NOT EXISTS account_dunning_action_unique_customer_level_day
+                ON account_dunning_action (company_id, partner_key, level_id, date)
              WHERE state IN ('to_validate', 'done')
             """
         )
+
+    @api.constrains("partner_id", "move_ids", "line_ids")
+    def _check_invoices_of_the_customer(self):
+        """A follow-up holds invoices of its own customer only."""
+        for action in self:
+            moves = action.move_ids | action.line_ids.move_id
+            strangers = moves.filtered(lambda move, action=action: move.commercial_partner_id != action.partner_id)
+            if strangers:
+                raise ValidationError(
+                    self.env._(
+                        "The follow-up %(name)s of %(customer)s cannot hold invoices of other customers: %(moves)s.",
+                        name=action.name,
+                        customer=action.partner_id.display_name,
+                        moves=", ".join(strangers.mapped("display_name")),
+                    )
+                )
 
     @api.depends("name")
     def _compute_payment_reference(self):
@@ -127,7 +144,37 @@ class AccountDunningAction(models.Model):
         unnamed = [vals for vals in vals_list if vals.get("name", "/") == "/"]
         for vals, name in zip(unnamed, self._next_names(len(unnamed)), strict=True):
             vals["name"] = name
+        for vals in vals_list:
+            vals.setdefault("partner_key", vals.get("partner_id"))
         return super().create(vals_list)
+
+    @api.model
+    def _fields_editable_when_sent(self):
+        """Fields a sent follow-up may still change: its letter's progress and who is responsible."""
+        return {"letter_state", "letter_attachment_id", "user_id"}
+
+    def write(self, vals):
+        """A sent follow-up is a record of what the customer received: only its letter's progress changes."""
+        if not self.env.su and any(action.state == "done" for action in self):
+            frozen = {
+                name
+                for name in vals
+                if name not in self._fields_editable_when_sent() and not name.startswith(("message_", "activity_"))
+            }
+            if frozen:
+                raise UserError(
+                    self.env._(
+                        "A sent follow-up cannot be changed (%(fields)s): it records what the customer received.",
+                        fields=", ".join(sorted(frozen)),
+                    )
+                )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_sent(self):
+        """Sent follow-ups are kept as the history of what each customer received; cancel the others instead."""
+        if any(action.state == "done" for action in self):
+            raise UserError(self.env._("A sent follow-up cannot be deleted: it records what the customer received."))
 
     @api.model
     def _next_names(self, count):
@@ -162,107 +209,84 @@ class AccountDunningAction(models.Model):
         return [channel for channel in ("email", "sms", "letter", "phone") if self[f"channel_{channel}"]]
 
     def action_send(self):
-        """Send the follow-ups waiting for validation."""
+        """Send the follow-ups waiting for validation, with their invoices checked again at this moment."""
+        check_billing(self.env)
         if any(action.state != "to_validate" for action in self):
             raise UserError(self.env._("Only follow-ups waiting for validation can be sent."))
-        self.env["account.dunning.run"]._send_actions(self)
+        self.env["account.dunning.run"]._send_actions(self._refresh_before_sending())
         return True
+
+    def _refresh_before_sending(self):
+        """Drop the invoices paid, disputed, promised or in litigation since the follow-up was prepared and bring
+        the amounts due up to date; a follow-up left without invoice is cancelled, so nothing stale goes out
+        (and no hold or litigation follows a paid invoice). Returns the follow-ups still to send."""
+        today = fields.Date.context_today(self)
+        run = self.env["account.dunning.run"]
+        for action in self:
+            lines = action.line_ids
+            stale = lines.filtered(lambda line: not run._is_move_followed(line.move_id, today))
+            stale_moves = stale.move_id
+            # sudo: follow-up lines are written by the module only (billing users read them)
+            stale.sudo().unlink()
+            for line in (lines - stale).sudo():
+                line.write(run._prepare_line_amounts(line.move_id))
+            if stale_moves:
+                action.move_ids = [fields.Command.unlink(move.id) for move in stale_moves]
+                action._message_log(
+                    body=self.env._(
+                        "Left out when validated (paid, disputed, promised or in litigation since): %(moves)s",
+                        moves=", ".join(stale_moves.mapped("name")),
+                    )
+                )
+            if not action.line_ids:
+                action._cancel_with_reason(
+                    self.env._(
+                        "Nothing left to chase when validated: the invoices were paid, "
+                        "disputed, promised or sent to litigation in the meantime."
+                    )
+                )
+        return self.filtered(lambda action: action.state == "to_validate")
+
+    def _cancel_with_reason(self, reason):
+        """Cancel these follow-ups, keeping why in the record and its chatter."""
+        self.write({"state": "cancelled", "cancel_reason": reason})
+        self._message_log_batch(bodies=dict.fromkeys(self.ids, reason))
 
     def action_cancel(self):
         """Cancel follow-ups that were not sent."""
+        check_billing(self.env)
         if any(action.state not in ("to_validate", "failed") for action in self):
             raise UserError(self.env._("Only follow-ups waiting for validation or failed can be cancelled."))
         self.write({"state": "cancelled"})
         return True
 
+    def action_retry(self):
+        """Retry failed follow-ups now (once their cause is fixed): they are sent again on the same record."""
+        check_billing(self.env)
+        if any(action.state != "failed" for action in self):
+            raise UserError(self.env._("Only failed follow-ups can be retried."))
+        self.write({"state": "to_validate", "failure_reason": False, "retry_count": 0})
+        return self.action_send()
+
     def action_mark_printed(self):
         """Letters printed: ready to be posted."""
+        check_billing(self.env)
         self.filtered(lambda action: action.letter_state == "to_print").letter_state = "printed"
         return True
 
-    @api.depends_context("lang")
-    @api.depends("line_ids", "user_id", "company_id", "date", "partner_id.lang", "company_id.dunning_notice_days")
-    def _compute_dunning_email_parts(self):
-        for action in self:
-            action.dunning_invoice_table = action._render_invoice_table()
-            action.dunning_signature = action.user_id.name or action.company_id.name or ""
-            action.dunning_notice_deadline = format_date(
-                self.env, action._get_notice_deadline(), lang_code=action.partner_id.lang or None
+    def _get_task_owner(self):
+        """Who gets the follow-up's tasks (calls, litigation, repeated failures) and signs its letter: its
+        responsible, else the company's default collections responsible, else the user at work; never an
+        inactive user such as OdooBot."""
+        self.ensure_one()
+        for user in (self.user_id, self.company_id.dunning_responsible_id, self.env.user):
+            if user.active and not user.share:
+                return user
+        raise UserError(
+            self.env._(
+                "Set a default collections responsible for %(company)s (Accounting settings, Customer Follow-ups): "
+                "the follow-up %(name)s needs someone to own its tasks.",
+                company=self.company_id.display_name,
+                name=self.name,
             )
-
-    def mail_allowed_qweb_expressions(self):
-        return (
-            *super().mail_allowed_qweb_expressions(),
-            "object.company_id.name",
-            "object.dunning_invoice_table",
-            "object.dunning_signature",
-            "object.dunning_notice_deadline",
-        )
-
-    def _render_invoice_table(self):
-        """The invoices of the follow-up with a 'View and pay' portal link each, then the totals per currency."""
-        self.ensure_one()
-        _ = self.env._
-        cell = Markup('<td style="{}">{}</td>')
-        rows = Markup().join(
-            Markup("<tr>{}{}{}{}</tr>").format(
-                cell.format("", line["name"]),
-                cell.format("", format_date(self.env, line["date_due"])),
-                cell.format("text-align: right;", format_amount(self.env, line["amount"], line["currency"])),
-                Markup('<td><a href="{}">{}</a></td>').format(line["url"], _("View and pay")),
-            )
-            for line in self._get_portal_lines()
-        )
-        totals = Markup(", ").join(
-            Markup("<strong>{}</strong>").format(format_amount(self.env, amount, currency))
-            for currency, amount in self._get_totals_by_currency()
-        )
-        return Markup(
-            '<table style="border-collapse: collapse; width: 100%;" border="1" cellpadding="4">'
-            '<tr><th>{}</th><th>{}</th><th style="text-align: right;">{}</th><th>{}</th></tr>{}</table>'
-            "<p>{} {}</p>"
-        ).format(_("Invoice"), _("Due date"), _("Amount due"), _("Pay online"), rows, _("Total due:"), totals)
-
-    def _get_portal_lines(self):
-        """Invoices of the follow-up with their portal link, for the templates."""
-        self.ensure_one()
-        base_url = self.company_id.get_base_url()
-        return [
-            {
-                "name": line.move_id.name,
-                "date_due": line.date_due,
-                "amount": line.amount_residual,
-                "currency": line.currency_id,
-                "days_overdue": line.days_overdue,
-                "url": base_url + line.move_id.sudo().get_portal_url(),
-            }
-            for line in self.line_ids.sorted(lambda line: (line.date_due, line.id))
-        ]
-
-    def _get_payment_url(self):
-        """Portal link to pay the oldest invoice of the follow-up."""
-        self.ensure_one()
-        lines = self._get_portal_lines()
-        return lines[0]["url"] if lines else ""
-
-    def _get_sms_invoice_summary(self):
-        """Short list of the invoices for an SMS: number, due date and amount due."""
-        self.ensure_one()
-        lang = self.partner_id.lang or None
-        return "; ".join(
-            "{} ({}) {}".format(
-                line["name"],
-                format_date(self.env, line["date_due"], lang_code=lang),
-                format_amount(self.env, line["amount"], line["currency"], lang_code=lang),
-            )
-            for line in self._get_portal_lines()
-        )
-
-    def _get_sms_totals(self):
-        """Totals per currency, for an SMS."""
-        self.ensure_one()
-        lang = self.partner_id.lang or None
-        return ", ".join(
-            format_amount(self.env, amount, currency, lang_code=lang)
-            for currency, amount in self._get_totals_by_currency()
         )

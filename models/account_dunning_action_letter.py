@@ -1,6 +1,5 @@
 import base64
 import logging
-import threading
 
 from stdnum import iso11649
 
@@ -8,6 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import split_every
 from odoo.tools.pdf import merge_pdf
+
+from .dunning_security import check_billing
 
 _logger = logging.getLogger(__name__)
 
@@ -70,7 +71,7 @@ class AccountDunningAction(models.Model):
             "reference_display": iso11649.format(reference),
             "payment_url": payment_url,
             "qr": self._get_payment_qr(bank, reference, totals, payment_url),
-            "responsible": self.user_id or self.env.user,
+            "responsible": self._get_task_owner(),
         }
 
     def _get_notice_deadline(self):
@@ -114,7 +115,8 @@ class AccountDunningAction(models.Model):
         )
 
     def _render_letter_pdf(self):
-        """Render the letter of each follow-up, keep it as an attachment and post it in the customer's chatter."""
+        """Render the letter of each follow-up, keep it as an attachment and post it in the follow-up's chatter
+        (accounting only), not in the contact's, which every employee reads."""
         report = self.env.ref("account_dunning.account_dunning_letter_report")
         for action in self:
             content, _report_type = self.env["ir.actions.report"]._render_qweb_pdf(report, action.ids)
@@ -128,11 +130,9 @@ class AccountDunningAction(models.Model):
                 }
             )
             action.letter_attachment_id = attachment
-            # sudo: posting on a customer needs the contact-edition right; the author stays the current user
-            action.partner_id.sudo().message_post(
+            action._message_log(
                 body=self.env._("Follow-up letter %(name)s (%(level)s).", name=action.name, level=action.level_id.name),
                 attachment_ids=attachment.ids,
-                author_id=self.env.user.partner_id.id,
             )
 
     def action_print_letters(self):
@@ -141,6 +141,7 @@ class AccountDunningAction(models.Model):
         Each letter is rendered on its own and the PDFs are then merged: wkhtmltopdf builds without
         patched Qt (such as Debian's) cannot render several documents in one call.
         """
+        check_billing(self.env)
         if not self:
             raise UserError(self.env._("Select the follow-ups whose letters you want to print."))
         # a letter prints the follow-up's own figures (its lines and date): a PDF made before is still right
@@ -155,26 +156,37 @@ class AccountDunningAction(models.Model):
 
     @api.model
     def _cron_render_letters(self, batch_size=50):
-        """Render the PDFs of the letters waiting to be printed, in batches committed one by one.
+        """Render the PDFs of the letters waiting to be printed, company by company, in batches committed one by
+        one.
 
-        Printing the queue then only merges stored PDFs, however long it is. A letter that cannot be
-        rendered is logged and left for printing by hand, where the error shows.
+        Printing the queue then only merges stored PDFs, however long it is. A letter that cannot be rendered is
+        logged and left for printing by hand, where the error shows; a company that fails is recorded as a job
+        failure and the next one goes on.
         """
         actions = self.search([("letter_state", "=", "to_print"), ("letter_attachment_id", "=", False)])
-        # commit only when run by the scheduler, as the payment behaviour job does
-        commit = bool(self.env.context.get("ir_cron_progress_id")) and not getattr(
-            threading.current_thread(), "testing", False
-        )
-        done = 0
+        by_company = actions.grouped("company_id")
+        progress = {"done": 0, "total": len(actions)}
+
+        def render(company):
+            self._render_letters_of(by_company[company], batch_size, progress)
+
+        self.env["account.dunning.job.failure"]._run_per_company("letters", by_company, render)
+
+    @api.model
+    def _render_letters_of(self, actions, batch_size, progress):
+        """Render these letters' PDFs batch by batch, each letter in its own savepoint."""
+        commit = self.env["account.dunning.job.failure"]._cron_commits()
         for batch in split_every(batch_size, actions.ids, self.browse):
             for action in batch:
                 try:
                     with self.env.cr.savepoint():
                         action._render_letter_pdf()
                 except Exception:
-                    _logger.exception("The letter of follow-up %s could not be rendered", action.name)
-            done += len(batch)
-            self.env["ir.cron"]._notify_progress(done=done, remaining=len(actions) - done)
+                    _logger.exception(
+                        "The letter of follow-up %s (id %s) could not be rendered", action.name, action.id
+                    )
+            progress["done"] += len(batch)
+            self.env["ir.cron"]._notify_progress(done=progress["done"], remaining=progress["total"] - progress["done"])
             if commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
 
@@ -198,6 +210,7 @@ class AccountDunningAction(models.Model):
         Snailmail is optional: without it, this explains how to get it. Its own scheduled action
         renders and posts the letters in the background, so no letter is lost if the service is down.
         """
+        check_billing(self.env)
         if "snailmail.letter" not in self.env:
             raise UserError(
                 self.env._("Sending letters by post needs the Snailmail app: install it from the Apps menu.")
@@ -234,5 +247,6 @@ class AccountDunningAction(models.Model):
 
     def action_mark_letter_sent(self):
         """Letters posted to the customer."""
+        check_billing(self.env)
         self.filtered(lambda action: action.letter_state in ("to_print", "printed")).letter_state = "sent"
         return True

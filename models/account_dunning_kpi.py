@@ -282,10 +282,14 @@ class AccountDunningKpi(models.Model):
 
     @api.model
     def _cron_refresh(self):
-        """Rebuild the last complete months of every active company."""
+        """Rebuild the last complete months of every active company; a company that fails is recorded as a job
+        failure and the next one goes on."""
         date_from, date_to = self._dunning_default_range()
-        for company in self.env["res.company"].search([("active", "=", True)]):
-            self.with_company(company)._dunning_refresh(company, date_from, date_to)
+        self.env["account.dunning.job.failure"]._run_per_company(
+            "kpi",
+            self.env["res.company"].search([("active", "=", True)]),
+            lambda company: self.with_company(company)._dunning_refresh(company, date_from, date_to),
+        )
 
     @api.model
     def action_open_dashboard(self):

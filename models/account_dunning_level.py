@@ -36,11 +36,13 @@ class AccountDunningLevel(models.Model):
     mail_template_id = fields.Many2one(
         "mail.template",
         string="Email Template",
+        ondelete="restrict",
         domain=[("model", "=", "account.dunning.action")],
     )
     sms_template_id = fields.Many2one(
         "sms.template",
         string="SMS Template",
+        ondelete="restrict",
         domain=[("model", "=", "account.dunning.action")],
     )
     letter_variant = fields.Selection(

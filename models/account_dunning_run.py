@@ -1,8 +1,10 @@
-import threading
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import split_every
+
+from .dunning_security import check_billing
 
 # Namespace of the advisory locks taken on customers by the follow-up run (first key of the two-key form).
 DUNNING_LOCK_NAMESPACE = 74_240_417
@@ -19,11 +21,16 @@ class AccountDunningRun(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _cron_run_followups(self):
-        """Daily job: run the follow-ups of every company for today, committing batch per batch."""
+        """Daily job: run the follow-ups of every company for today, committing batch per batch; a company that
+        fails is recorded as a job failure and the next one goes on."""
         today = fields.Date.context_today(self)
         # the job works for every company, whatever the companies of the cron's user
-        for company in self.env["res.company"].sudo().search([("id", "!=", False)]):
-            self.sudo().with_context(dunning_cron=True).run_followups(company, today)
+        run = self.sudo().with_context(dunning_cron=True)
+        run.env["account.dunning.job.failure"]._run_per_company(
+            "run",
+            run.env["res.company"].search([]),
+            lambda company: run.run_followups(company, today),
+        )
         # the new letters get their PDF right away, in the letters' own job
         letters_cron = self.env.ref("account_dunning.ir_cron_account_dunning_render_letters", raise_if_not_found=False)
         if letters_cron:
@@ -36,16 +43,17 @@ class AccountDunningRun(models.AbstractModel):
         Returns a dict: ``followups`` (one dict per customer followed up: partner, scenario, level,
         channels, moves, amount, action) and ``skipped`` (one dict per customer left out: partner, reason).
         """
+        check_billing(self.env)
+        if not preview and date > fields.Date.context_today(self):
+            raise UserError(
+                self.env._("Follow-ups cannot be run for a future date (%(date)s).", date=fields.Date.to_string(date))
+            )
         self = self.with_company(company)
         company = self.env.company
         result = {"followups": [], "skipped": []}
         partner_ids = self._select_partner_ids(company, date)
         # commit per batch only in the cron (never inside tests, whose cursor cannot commit)
-        cron_mode = (
-            self.env.context.get("dunning_cron")
-            and not preview
-            and not getattr(threading.current_thread(), "testing", False)
-        )
+        cron_mode = not preview and self.env["account.dunning.job.failure"]._cron_commits()
         done = 0
         for batch_ids in split_every(self._batch_size, partner_ids):
             moves = self._select_moves(company, date, batch_ids)
@@ -59,7 +67,7 @@ class AccountDunningRun(models.AbstractModel):
                 result["followups"] += [followup for followup in acted if followup["action"]]
                 result["skipped"] += [followup for followup in acted if not followup["action"]]
             done += len(batch_ids)
-            if self.env.context.get("dunning_cron") and not preview:
+            if cron_mode:
                 self.env["ir.cron"]._notify_progress(done=done, remaining=len(partner_ids) - done)
             if cron_mode:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
@@ -114,17 +122,25 @@ class AccountDunningRun(models.AbstractModel):
 
     @api.model
     def _get_history(self, company, date, partners):
-        """Per customer: date of the last follow-up, pending validation, already followed up that day."""
+        """Per customer: date of the last follow-up, pending validation, already followed up that day, and its
+        follow-ups that failed since, per level (the run retries them on the same record).
+
+        A follow-up cancelled with a date after the run date (a run made later for an earlier day) is ignored.
+        """
         groups = self.env["account.dunning.action"]._read_group(
             [
                 ("company_id", "=", company.id),
                 ("partner_id", "in", partners.ids),
-                ("state", "in", ("to_validate", "done", "cancelled")),
+                "|",
+                ("state", "in", ("to_validate", "done")),
+                "&",
+                ("state", "=", "cancelled"),
+                ("date", "<=", date),
             ],
             ["partner_id", "state"],
             ["date:max"],
         )
-        history = defaultdict(lambda: {"last_date": False, "pending": False, "today": False})
+        history = defaultdict(lambda: {"last_date": False, "pending": False, "today": False, "failed": {}})
         for partner, state, last_date in groups:
             entry = history[partner.id]
             entry["last_date"] = max(entry["last_date"] or last_date, last_date)
@@ -132,7 +148,21 @@ class AccountDunningRun(models.AbstractModel):
                 entry["pending"] = True
             if state in ("to_validate", "done") and last_date == date:
                 entry["today"] = True
+        for action in self._get_failed_actions(company, partners):
+            entry = history[action.partner_id.id]
+            if not entry["last_date"] or action.date >= entry["last_date"]:
+                entry["failed"].setdefault(action.level_id.id, action)
         return history
+
+    @api.model
+    def _get_failed_actions(self, company, partners):
+        """The latest failed follow-up of each customer and level, in one grouped query."""
+        groups = self.env["account.dunning.action"]._read_group(
+            [("company_id", "=", company.id), ("partner_id", "in", partners.ids), ("state", "=", "failed")],
+            ["partner_id", "level_id"],
+            ["id:max"],
+        )
+        return self.env["account.dunning.action"].browse([action_id for _partner, _level, action_id in groups])
 
     @api.model
     def _get_scenarios_by_segment(self, company):
@@ -235,14 +265,30 @@ class AccountDunningRun(models.AbstractModel):
         followed = self.env["account.move"].union(*reached_by_move)
         amount = sum(followed.mapped("amount_residual_signed"))
         decision.update(moves=followed, amount=amount, scenario=scenario)
+        reason = self._get_blocking_reason(company, history, amount, credit)
+        if reason:
+            return dict(decision, reason=reason)
+        return self._decide_level(company, date, decision, levels, reached_by_move, history)
+
+    @api.model
+    def _get_blocking_reason(self, company, history, amount, credit):
+        """Why a customer with invoices past a level gets nothing today, or False."""
         if history["today"]:
-            return dict(decision, reason="already_done")
+            return "already_done"
         if history["pending"]:
-            return dict(decision, reason="pending")
+            return "pending"
         if company.currency_id.compare_amounts(amount, company.dunning_min_amount) < 0:
-            return dict(decision, reason="below_minimum")
+            return "below_minimum"
         if company.currency_id.compare_amounts(credit, amount) >= 0:
-            return dict(decision, reason="to_reconcile")
+            return "to_reconcile"
+        return False
+
+    @api.model
+    def _decide_level(self, company, date, decision, levels, reached_by_move, history):
+        """The level to send: one up from the invoices' last level (or the direct-entry level reached), once its
+        interval has passed; one up at once after a broken promise. A level whose follow-up keeps failing is
+        retried on the same record until the company's maximum of attempts."""
+        followed = decision["moves"]
         previous = max(min(self._get_level_rank(move.dunning_level_id), len(levels) - 1) for move in followed)
         reached = max(reached_by_move.values())
         broken_promise = any(move.dunning_promise_date and not move._dunning_promise_is_kept() for move in followed)
@@ -255,7 +301,10 @@ class AccountDunningRun(models.AbstractModel):
             last_date = history["last_date"]
             if last_date and (date - last_date).days < levels[target].interval_days:
                 return dict(decision, reason="interval")
-        return dict(decision, level=levels[target], broken_promise=broken_promise)
+        failed = history["failed"].get(levels[target].id)
+        if failed and failed.retry_count >= company.dunning_max_retries:
+            return dict(decision, reason="failing")
+        return dict(decision, level=levels[target], broken_promise=broken_promise, retry_action=failed)
 
     @api.model
     def _get_skip_reasons(self):
@@ -269,4 +318,5 @@ class AccountDunningRun(models.AbstractModel):
             "interval": self.env._("Too soon after the previous follow-up"),
             "locked": self.env._("Handled by another run at the same time"),
             "error": self.env._("The follow-up could not be recorded (see the server log)"),
+            "failing": self.env._("Its follow-up at this level failed too many times: fix the cause, then retry it"),
         }

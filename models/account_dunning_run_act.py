@@ -20,7 +20,9 @@ class AccountDunningRun(models.AbstractModel):
         flagged = self.env["res.partner"].union(
             *(entry["partner"] for entry in skipped if entry["reason"] == "to_reconcile")
         )
-        partners = partners.with_company(company)
+        # sudo: the flag is the run's bookkeeping; billing users may lack the contact-edition right
+        partners = partners.with_company(company).sudo()
+        flagged = flagged.sudo()
         (partners - flagged).filtered("dunning_to_reconcile").dunning_to_reconcile = False
         flagged.with_company(company).filtered(lambda partner: not partner.dunning_to_reconcile).write(
             {"dunning_to_reconcile": True}
@@ -71,11 +73,25 @@ class AccountDunningRun(models.AbstractModel):
 
     @api.model
     def _record_actions(self, company, date, followups):
-        """Create the follow-up records of a batch at once; if that fails, one by one so that only the
-        customers at fault (a follow-up already recorded by a concurrent run, bad data) are left out."""
-        if not followups:
-            return
-        action_model = self.env["account.dunning.action"]
+        """Record the follow-ups of a batch: a customer whose follow-up at this level failed before gets it again
+        on that same record (its attempts counted); the others are created at once, or one by one if that fails
+        so that only the customers at fault (a follow-up already recorded by a concurrent run, bad data) are left
+        out."""
+        retries = [followup for followup in followups if followup.get("retry_action")]
+        for followup in retries:
+            action = followup["retry_action"]
+            # sudo: follow-up lines are written by the run only (billing users read them)
+            action.sudo().write(self._prepare_retry_vals(company, date, followup, action))
+            followup["action"] = action
+        new = [followup for followup in followups if not followup.get("retry_action")]
+        if new:
+            self._create_actions(company, date, new)
+
+    @api.model
+    def _create_actions(self, company, date, followups):
+        """Create new follow-up records, all at once or, if that fails, one by one."""
+        # sudo: follow-ups are created by the run only (its caller was checked); the creator stays the user
+        action_model = self.env["account.dunning.action"].sudo()
         try:
             with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
                 actions = action_model.create(
@@ -85,7 +101,7 @@ class AccountDunningRun(models.AbstractModel):
         except Exception:  # retried one by one below, where each failure is reported
             self.env.invalidate_all()
         else:
-            for followup, action in zip(followups, actions, strict=True):
+            for followup, action in zip(followups, actions.sudo(False), strict=True):
                 followup["action"] = action
             return
         for followup in followups:
@@ -97,11 +113,11 @@ class AccountDunningRun(models.AbstractModel):
                 followup["reason"] = "already_done"
                 continue
             except Exception as error:  # one customer's bad data must not stop the run
-                _logger.warning("Follow-up of %s could not be recorded: %s", followup["partner"].name, error)
+                _logger.warning("Follow-up of customer %s could not be recorded: %s", followup["partner"].id, error)
                 self.env.invalidate_all()
                 followup["reason"] = "error"
                 continue
-            followup["action"] = action
+            followup["action"] = action.sudo(False)
 
     @api.model
     def _prepare_action_vals(self, company, date, followup):
@@ -116,19 +132,39 @@ class AccountDunningRun(models.AbstractModel):
             "scenario_id": level.scenario_id.id,
             "user_id": partner.with_company(company)._dunning_get_responsible().id,
             "move_ids": [fields.Command.set(followup["moves"].ids)],
-            "line_ids": [
-                fields.Command.create(
-                    {
-                        "move_id": move.id,
-                        "currency_id": move.currency_id.id,
-                        "amount_residual": move.amount_residual,
-                        "amount_residual_company": move.amount_residual_signed,
-                        "date_due": move.invoice_date_due,
-                        "days_overdue": (date - move.invoice_date_due).days,
-                    }
-                )
-                for move in followup["moves"]
-            ],
+            "line_ids": [fields.Command.create(self._prepare_line_vals(move, date)) for move in followup["moves"]],
         }
         vals.update({f"channel_{channel}": True for channel in level._get_channels()})
         return vals
+
+    @api.model
+    def _prepare_retry_vals(self, company, date, followup, action):
+        """Values that turn a failed follow-up into today's attempt: the same values as a new one, its invoice
+        lines replaced, back to waiting, its count of failed attempts kept."""
+        vals = self._prepare_action_vals(company, date, followup)
+        vals["line_ids"] = [fields.Command.delete(line.id) for line in action.line_ids] + vals["line_ids"]
+        vals.update(
+            {
+                "state": "to_validate",
+                "failure_reason": False,
+                **{f"channel_{channel}": False for channel in ("email", "sms", "letter", "phone")},
+                **{f"channel_{channel}": True for channel in followup["level"]._get_channels()},
+            }
+        )
+        return vals
+
+    @api.model
+    def _prepare_line_vals(self, move, date):
+        """One invoice of a follow-up: its amounts due now, its due date and its days late at the follow-up date."""
+        return {
+            "move_id": move.id,
+            "currency_id": move.currency_id.id,
+            "date_due": move.invoice_date_due,
+            "days_overdue": (date - move.invoice_date_due).days,
+            **self._prepare_line_amounts(move),
+        }
+
+    @api.model
+    def _prepare_line_amounts(self, move):
+        """The amounts an invoice still owes, in its currency and in the company's."""
+        return {"amount_residual": move.amount_residual, "amount_residual_company": move.amount_residual_signed}

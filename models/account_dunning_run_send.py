@@ -34,16 +34,39 @@ class AccountDunningRun(models.AbstractModel):
                         self._send_action(action, email_queued=action.id in mails)
                     sent |= action
                 except Exception as error:  # any failure of one customer must not stop the others
-                    _logger.warning("Follow-up %s for %s failed: %s", action.name, action.partner_id.name, error)
+                    _logger.warning("Follow-up %s (customer %s) failed: %s", action.id, action.partner_id.id, error)
                     self.env.invalidate_all()
                     if action.id in mails:
                         # sudo: the queued email of a failed follow-up is withdrawn, whoever runs it
                         mails[action.id].mail_message_id.sudo().unlink()
-                    action.write({"state": "failed", "failure_reason": str(error), "mail_message_id": False})
-                    action.message_post(
-                        body=self.env._("The follow-up could not be sent: %(reason)s", reason=str(error))
-                    )
+                    self._record_failure(action, error)
             self._record_sent(sent)
+
+    @api.model
+    def _record_failure(self, action, error):
+        """Mark a follow-up failed and count the attempt; at the company's maximum of attempts its owner gets one
+        task, and the daily run stops retrying until someone fixes the cause."""
+        attempts = action.retry_count + 1
+        action.write(
+            {"state": "failed", "failure_reason": str(error), "mail_message_id": False, "retry_count": attempts}
+        )
+        action._message_log(
+            body=self.env._(
+                "The follow-up could not be sent (attempt %(attempt)s): %(reason)s", attempt=attempts, reason=str(error)
+            )
+        )
+        if attempts == action.company_id.dunning_max_retries:
+            action.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Follow-up failing: %(name)s", name=action.name),
+                note=self.env._(
+                    "This follow-up failed %(count)s times and will not be retried automatically: fix the cause "
+                    "(e.g. its template), then click Retry, or cancel it. Last error: %(reason)s",
+                    count=attempts,
+                    reason=str(error),
+                ),
+                user_id=action._get_task_owner().id,
+            )
 
     @api.model
     def _needs_own_step(self, action, email_queued):
@@ -208,7 +231,7 @@ class AccountDunningRun(models.AbstractModel):
             date_deadline=action.date,
             summary=self.env._("Follow-up call: %(level)s", level=action.level_id.name),
             note=self._get_call_brief(action),
-            user_id=(action.user_id or self.env.user).id,
+            user_id=action._get_task_owner().id,
         )
         action.activity_id = activity
 
@@ -217,7 +240,8 @@ class AccountDunningRun(models.AbstractModel):
         """Level effects: put the customer on hold, send the invoices to litigation."""
         level = action.level_id
         if level.set_on_hold:
-            action.partner_id.with_company(action.company_id).dunning_on_hold = True
+            # sudo: the hold is a follow-up effect; billing users may lack the contact-edition right
+            action.partner_id.with_company(action.company_id).sudo().dunning_on_hold = True
         if level.to_litigation:
             action.move_ids.dunning_litigation = True
             action.activity_schedule(
@@ -225,7 +249,7 @@ class AccountDunningRun(models.AbstractModel):
                 date_deadline=action.date,
                 summary=self.env._("Litigation: %(customer)s", customer=action.partner_id.name),
                 note=self.env._("The invoices of this follow-up went to litigation: prepare the recovery file."),
-                user_id=(action.user_id or self.env.user).id,
+                user_id=action._get_task_owner().id,
             )
 
     @api.model

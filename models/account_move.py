@@ -1,14 +1,20 @@
+import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import create_index
 
+from .dunning_security import READERS, check_billing
+
+_logger = logging.getLogger(__name__)
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
 
-    # Follow-up state of a customer invoice (issue 4: scenarios, levels and the daily run).
+    # Follow-up state of a customer invoice (issue 4: scenarios, levels and the daily run). For accounting only:
+    # a salesman or a purchase user who opens an invoice sees none of it (groups on every field).
     dunning_level_id = fields.Many2one(
         "account.dunning.level",
         string="Follow-up Level",
@@ -16,12 +22,17 @@ class AccountMove(models.Model):
         readonly=True,
         index="btree_not_null",
         help="Last follow-up level sent for this invoice.",
+        groups=READERS,
     )
-    dunning_last_date = fields.Date(string="Last Follow-up", copy=False, readonly=True)
+    dunning_last_date = fields.Date(string="Last Follow-up", copy=False, readonly=True, groups=READERS)
     dunning_dispute = fields.Boolean(
-        string="Disputed", copy=False, tracking=True, help="Disputed invoices are left out of follow-ups."
+        string="Disputed",
+        copy=False,
+        tracking=True,
+        help="Disputed invoices are left out of follow-ups.",
+        groups=READERS,
     )
-    dunning_dispute_reason = fields.Text(string="Dispute Reason", copy=False)
+    dunning_dispute_reason = fields.Text(string="Dispute Reason", copy=False, groups=READERS)
     dunning_dispute_date = fields.Date(
         string="Disputed On",
         copy=False,
@@ -29,23 +40,34 @@ class AccountMove(models.Model):
         index="btree_not_null",
         help="Day the invoice was last disputed; kept after the dispute is resolved, as an incident of the "
         "customer's payment behaviour.",
+        groups=READERS,
     )
     dunning_promise_date = fields.Date(
         string="Promised Payment Date",
         copy=False,
         tracking=True,
         help="Follow-ups pause until this date; if the promise is broken they resume one level up.",
+        groups=READERS,
     )
     dunning_promise_amount = fields.Monetary(
         string="Promised Amount",
         copy=False,
         help="Amount the customer promised to pay by the promised date; empty means the whole amount due.",
+        groups=READERS,
     )
     dunning_promise_residual = fields.Monetary(
-        string="Amount Due at Promise", copy=False, readonly=True, help="Amount due when the promise was recorded."
+        string="Amount Due at Promise",
+        copy=False,
+        readonly=True,
+        help="Amount due when the promise was recorded.",
+        groups=READERS,
     )
     dunning_litigation = fields.Boolean(
-        string="In Litigation", copy=False, tracking=True, help="Invoices in litigation get no more follow-ups."
+        string="In Litigation",
+        copy=False,
+        tracking=True,
+        help="Invoices in litigation get no more follow-ups.",
+        groups=READERS,
     )
     dunning_action_ids = fields.Many2many(
         "account.dunning.action",
@@ -55,8 +77,11 @@ class AccountMove(models.Model):
         string="Follow-ups",
         copy=False,
         readonly=True,
+        groups=READERS,
     )
-    dunning_action_count = fields.Integer(compute="_compute_dunning_action_count", string="Follow-up Count")
+    dunning_action_count = fields.Integer(
+        compute="_compute_dunning_action_count", string="Follow-up Count", groups=READERS
+    )
 
     def _compute_dunning_action_count(self):
         counts = dict(
@@ -81,6 +106,7 @@ class AccountMove(models.Model):
         return self._dunning_open_wizard("promise")
 
     def _dunning_open_wizard(self, mode):
+        check_billing(self.env)
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Follow-up Status"),
@@ -92,20 +118,28 @@ class AccountMove(models.Model):
 
     def action_dunning_resolve_dispute(self):
         """End the dispute: the invoices are followed up again."""
-        for move in self.filtered("dunning_dispute"):
-            move.message_post(body=self.env._("Dispute resolved: follow-ups resume."))
-        self.write({"dunning_dispute": False, "dunning_dispute_reason": False})
+        check_billing(self.env)
+        disputed = self.filtered("dunning_dispute")
+        disputed.write({"dunning_dispute": False, "dunning_dispute_reason": False})
+        disputed._message_log_batch(
+            bodies=dict.fromkeys(disputed.ids, self.env._("Dispute resolved: follow-ups resume."))
+        )
         return True
 
     def action_view_dunning_actions(self):
         """Follow-ups of these invoices."""
+        self.env["account.dunning.action"].check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("account_dunning.account_dunning_action_action")
         action["domain"] = [("move_ids", "in", self.ids)]
         action["context"] = {"create": False}
         return action
 
     def _dunning_set_dispute(self, reason):
-        """A disputed invoice is out of the follow-ups until the dispute is resolved."""
+        """A disputed invoice is out of the follow-ups until the dispute is resolved.
+
+        The reason stays in the invoice's dispute field (accounting only); the chatter only notes the dispute.
+        """
+        check_billing(self.env)
         if not reason:
             raise UserError(self.env._("Give the reason of the dispute."))
         self.write(
@@ -115,11 +149,11 @@ class AccountMove(models.Model):
                 "dunning_dispute_date": fields.Date.context_today(self),
             }
         )
-        for move in self:
-            move.message_post(body=self.env._("Disputed: %(reason)s", reason=reason))
+        self._message_log_batch(bodies=dict.fromkeys(self.ids, self.env._("Disputed: follow-ups paused.")))
 
     def _dunning_set_promise(self, date, amount=0.0):
         """A promise to pay pauses the follow-ups until its date; it is kept when the amount is paid."""
+        check_billing(self.env)
         if not date:
             raise UserError(self.env._("Give the date the customer promised to pay."))
         if amount < 0:
@@ -132,18 +166,20 @@ class AccountMove(models.Model):
                     "dunning_promise_residual": move.amount_residual,
                 }
             )
-            move.message_post(body=self.env._("Promise to pay by %(date)s.", date=fields.Date.to_string(date)))
+            move._message_log(body=self.env._("Promise to pay by %(date)s.", date=fields.Date.to_string(date)))
 
     # Payment behaviour: both depend on today or on the customer's current statistics, so never stored.
     dunning_days_overdue = fields.Integer(
         string="Days Overdue",
         compute="_compute_dunning_days_overdue",
         help="Days since the due date of this open customer invoice (0 when not yet due or paid).",
+        groups=READERS,
     )
     dunning_expected_payment_date = fields.Date(
         string="Expected Payment",
         compute="_compute_dunning_expected_payment_date",
         help="Due date plus the customer's usual delay (its amount-weighted average delay, rounded).",
+        groups=READERS,
     )
 
     def _dunning_is_open_customer_invoice(self):
@@ -179,11 +215,23 @@ class AccountMove(models.Model):
         return res
 
     def _dunning_refresh_payment_behaviour(self):
-        """A customer invoice becoming paid refreshes its customer's payment behaviour in the invoice's company."""
+        """A customer invoice becoming paid refreshes its customer's payment behaviour in the invoice's company.
+
+        It runs in a savepoint: statistics that fail to compute are logged and left for the nightly job, the
+        payment itself is never blocked by them.
+        """
         invoices = self.filtered(lambda move: move.move_type == "out_invoice" and move.state == "posted")
         for company, moves in invoices.grouped("company_id").items():
-            # sudo: statistics are bookkeeping of the paid invoice, whoever registered the payment
-            moves.commercial_partner_id.sudo()._dunning_recompute_payment_stats(company)
+            try:
+                with self.env.cr.savepoint():
+                    # sudo: statistics are bookkeeping of the paid invoice, whoever registered the payment
+                    moves.commercial_partner_id.sudo()._dunning_recompute_payment_stats(company)
+            except Exception:  # the payment goes through; the nightly job recomputes the statistics
+                _logger.exception(
+                    "Payment behaviour of customers %s in company %s not refreshed",
+                    moves.commercial_partner_id.ids,
+                    company.id,
+                )
 
     def init(self):
         res = super().init()

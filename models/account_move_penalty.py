@@ -4,6 +4,8 @@ from itertools import pairwise
 
 from odoo import api, fields, models
 
+from .dunning_security import READERS
+
 DUNNING_RECOVERY_INDEMNITY_EUR = 40.0
 
 
@@ -20,6 +22,7 @@ class AccountMove(models.Model):
         copy=False,
         readonly=True,
         help="Invoices that charged the late-payment penalties and indemnity of this invoice.",
+        groups=READERS,
     )
     dunning_penalty_source_ids = fields.Many2many(
         comodel_name="account.move",
@@ -30,32 +33,37 @@ class AccountMove(models.Model):
         copy=False,
         readonly=True,
         help="Late invoices whose penalties and indemnity this invoice charges.",
+        groups=READERS,
     )
     dunning_penalty_date_to = fields.Date(
         string="Penalties Charged Until",
         copy=False,
         readonly=True,
         help="On a penalty invoice: last day of the penalty periods it charges.",
+        groups=READERS,
     )
     dunning_penalty_invoiced_until = fields.Date(
         string="Penalties Invoiced Until",
         compute="_compute_dunning_penalty_invoiced_until",
         store=True,
         help="Last day whose late-payment penalties are already charged by a penalty invoice that is not cancelled.",
+        groups=READERS,
     )
     dunning_penalty_amount = fields.Monetary(
         string="Late-Payment Penalty to Date",
         compute="_compute_dunning_late_payment",
         currency_field="company_currency_id",
         help="Penalties accrued from the day after the due date until today (L441-10), in company currency.",
+        groups=READERS,
     )
     dunning_indemnity_amount = fields.Monetary(
         string="Recovery Indemnity",
         compute="_compute_dunning_late_payment",
         currency_field="company_currency_id",
         help="Fixed recovery indemnity of 40 EUR per late invoice (D441-5), business customers only.",
+        groups=READERS,
     )
-    dunning_show_late_payment = fields.Boolean(compute="_compute_dunning_late_payment")
+    dunning_show_late_payment = fields.Boolean(compute="_compute_dunning_late_payment", groups=READERS)
 
     @api.depends("dunning_penalty_move_ids.state", "dunning_penalty_move_ids.dunning_penalty_date_to")
     def _compute_dunning_penalty_invoiced_until(self):

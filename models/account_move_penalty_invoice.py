@@ -2,6 +2,8 @@ from odoo import Command, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date, formatLang
 
+from .dunning_security import check_billing
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
@@ -132,6 +134,7 @@ class AccountMove(models.Model):
 
     def action_dunning_invoice_penalties(self):
         """Create the draft penalty invoice of the selected late invoices and open it."""
+        check_billing(self.env)
         penalty_move = self._dunning_create_penalty_move(fields.Date.context_today(self))
         return {
             "type": "ir.actions.act_window",

@@ -23,6 +23,52 @@ class ResCompany(models.Model):
         default=False,
         help="Safety switch: while off, every follow-up waits in 'To validate' until an accountant sends it.",
     )
+    dunning_responsible_id = fields.Many2one(
+        "res.users",
+        string="Default Collections Responsible",
+        domain="[('share', '=', False), ('company_ids', 'in', id)]",
+        help="Owns the follow-up tasks (calls, litigation, failures) and signs the letters of customers without a "
+        "responsible or salesperson of their own. Required once follow-ups are sent automatically.",
+    )
+    dunning_max_retries = fields.Integer(
+        string="Attempts per Failing Follow-up",
+        default=3,
+        help="A follow-up that fails (e.g. a broken template) is retried by the daily run on the same record up to "
+        "this number of attempts; then its responsible gets a task and the run waits for a fix.",
+    )
+
+    @api.constrains("dunning_send_enabled", "dunning_responsible_id")
+    def _check_dunning_responsible(self):
+        """Follow-ups sent automatically need someone real to own their tasks."""
+        for company in self:
+            if company.dunning_send_enabled and not company.dunning_responsible_id.active:
+                raise ValidationError(
+                    self.env._(
+                        "Choose an active default collections responsible for %(company)s before sending follow-ups "
+                        "automatically: calls, litigation and failures need an owner.",
+                        company=company.display_name,
+                    )
+                )
+
+    def _dunning_manager(self):
+        """Who is told when a follow-up job fails for the company: its default collections responsible, else its
+        first active accounting manager (None when it has neither)."""
+        self.ensure_one()
+        if self.dunning_responsible_id.active:
+            return self.dunning_responsible_id
+        return (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    ("share", "=", False),
+                    ("company_ids", "in", self.id),
+                    ("groups_id", "in", self.env.ref("account.group_account_manager").id),
+                ],
+                order="id",
+                limit=1,
+            )
+        )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -102,12 +148,10 @@ class ResCompany(models.Model):
             if company.dunning_bank_account_id not in company.partner_id.bank_ids:
                 company.dunning_bank_account_id = company.partner_id.bank_ids[:1]
 
-    @api.constrains("dunning_notice_days", "dunning_fixed_rate", "dunning_rate_margin")
+    @api.constrains("dunning_fixed_rate", "dunning_rate_margin")
     def _check_dunning_letter_settings(self):
-        """The notice deadline is at least one day; rates are percentages between 0 and 100."""
+        """Rates are percentages between 0 and 100."""
         for company in self:
-            if company.dunning_notice_days < 1:
-                raise ValidationError(self.env._("The formal notice deadline must be at least one day."))
             if not 0.0 <= company.dunning_fixed_rate <= 100.0:
                 raise ValidationError(self.env._("The fixed late-payment rate must be between 0 and 100 %."))
             if not 0.0 <= company.dunning_rate_margin <= 100.0:
@@ -224,17 +268,53 @@ class ResCompany(models.Model):
     dunning_tolerance_cap_risky = fields.Integer(string="Tolerance Cap, Risky Customers (days)", default=0)
     dunning_tolerance_cap_bad = fields.Integer(string="Tolerance Cap, Bad Payers (days)", default=0)
 
-    _sql_constraints = [
-        (
-            "dunning_behaviour_positive",
-            "CHECK(dunning_behaviour_window_days > 0 AND dunning_behaviour_grace_days >= 0 "
-            "AND dunning_behaviour_min_history >= 0 AND dunning_tolerance_margin_days >= 0 "
-            "AND dunning_tolerance_new_days >= 0 AND dunning_tolerance_cap_good >= 0 "
-            "AND dunning_tolerance_cap_occasional >= 0 AND dunning_tolerance_cap_risky >= 0 "
-            "AND dunning_tolerance_cap_bad >= 0)",
-            "The payment history window must be positive; grace, margin, caps and defaults cannot be negative.",
-        ),
-    ]
+    @api.model
+    def _dunning_setting_bounds(self):
+        """Sane range of each numeric follow-up setting: {field: (minimum, maximum)}."""
+        return {
+            "dunning_behaviour_window_days": (30, 3650),
+            "dunning_behaviour_grace_days": (0, 90),
+            "dunning_behaviour_min_history": (1, 50),
+            "dunning_tolerance_margin_days": (0, 60),
+            "dunning_tolerance_new_days": (0, 60),
+            "dunning_tolerance_cap_good": (0, 120),
+            "dunning_tolerance_cap_occasional": (0, 120),
+            "dunning_tolerance_cap_risky": (0, 120),
+            "dunning_tolerance_cap_bad": (0, 120),
+            "dunning_notice_days": (1, 60),
+            "dunning_max_retries": (1, 10),
+        }
+
+    @api.constrains(
+        "dunning_behaviour_window_days",
+        "dunning_behaviour_grace_days",
+        "dunning_behaviour_min_history",
+        "dunning_tolerance_margin_days",
+        "dunning_tolerance_new_days",
+        "dunning_tolerance_cap_good",
+        "dunning_tolerance_cap_occasional",
+        "dunning_tolerance_cap_risky",
+        "dunning_tolerance_cap_bad",
+        "dunning_notice_days",
+        "dunning_max_retries",
+        "dunning_min_amount",
+    )
+    def _check_dunning_setting_bounds(self):
+        """Each follow-up setting stays within its sane range; the minimum amount is not negative."""
+        for company in self:
+            for fname, (low, high) in self._dunning_setting_bounds().items():
+                if not low <= company[fname] <= high:
+                    raise ValidationError(
+                        self.env._(
+                            "%(setting)s must be between %(low)s and %(high)s (got %(value)s).",
+                            setting=self._fields[fname].get_description(self.env)["string"],
+                            low=low,
+                            high=high,
+                            value=company[fname],
+                        )
+                    )
+            if company.currency_id.compare_amounts(company.dunning_min_amount, 0.0) < 0:
+                raise ValidationError(self.env._("The follow-up minimum amount cannot be negative."))
 
     def _dunning_tolerance_cap(self, segment):
         """Most personal tolerance a customer of this segment may get (None: no cap for unknown segments)."""

@@ -9,6 +9,8 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.dunning_min_amount", readonly=False, currency_field="currency_id"
     )
     dunning_send_enabled = fields.Boolean(related="company_id.dunning_send_enabled", readonly=False)
+    dunning_responsible_id = fields.Many2one(related="company_id.dunning_responsible_id", readonly=False)
+    dunning_max_retries = fields.Integer(related="company_id.dunning_max_retries", readonly=False)
     # Follow-up letters: penalties, indemnity and payment instructions (stored on the company).
     dunning_notice_days = fields.Integer(related="company_id.dunning_notice_days", readonly=False)
     dunning_rate_mode = fields.Selection(related="company_id.dunning_rate_mode", readonly=False)

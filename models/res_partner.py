@@ -1,15 +1,19 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import email_normalize
+
+from .dunning_security import READERS, check_billing
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
     # The customer's accounting contact and follow-up settings, per company (payment behaviour: res_partner_
-    # payment_stats.py; risk segment and tolerance: res_partner_segment.py).
+    # payment_stats.py; risk segment and tolerance: res_partner_segment.py). Every follow-up field is for
+    # accounting only (groups); billing users change the settings, nobody writes the computed figures.
     dunning_email = fields.Char(
         string="Accounting Contact Email",
+        groups=READERS,
         help="Email of the person who pays the invoices, often not the person who orders. "
         "Follow-ups are sent to it; it is shared by all the contacts of the company.",
     )
@@ -47,32 +51,91 @@ class ResPartner(models.Model):
     dunning_excluded = fields.Boolean(
         string="Excluded from Follow-ups",
         company_dependent=True,
+        groups=READERS,
         help="The daily run never follows up this customer in the current company.",
     )
     dunning_scenario_id = fields.Many2one(
         "account.dunning.scenario",
         string="Follow-up Scenario",
         company_dependent=True,
+        groups=READERS,
         help="Scenario used for this customer instead of the one of its risk segment.",
     )
     dunning_responsible_id = fields.Many2one(
         "res.users",
         string="Collections Responsible",
         company_dependent=True,
-        help="User in charge of calls and litigation for this customer; defaults to the salesperson.",
+        groups=READERS,
+        help="User in charge of calls and litigation for this customer; defaults to the salesperson, else to the "
+        "company's default collections responsible.",
     )
     dunning_on_hold = fields.Boolean(
         string="On Credit Hold",
         company_dependent=True,
+        groups=READERS,
         help="Set by follow-up levels that put the customer on hold: new sales should wait for payment.",
     )
     dunning_to_reconcile = fields.Boolean(
         string="Payments to Reconcile",
         company_dependent=True,
+        groups=READERS,
         help="Set by the daily run when unreconciled payments or credit notes cover the overdue amount.",
     )
-    dunning_action_ids = fields.One2many("account.dunning.action", "partner_id", string="Follow-ups")
-    dunning_action_count = fields.Integer(compute="_compute_dunning_action_count", string="Follow-up Count")
+    dunning_action_ids = fields.One2many("account.dunning.action", "partner_id", string="Follow-ups", groups=READERS)
+    dunning_action_count = fields.Integer(
+        compute="_compute_dunning_action_count", string="Follow-up Count", groups=READERS
+    )
+
+    @api.model
+    def _dunning_billing_fields(self):
+        """Follow-up settings of a customer that billing users (only) may change."""
+        return {
+            "dunning_email",
+            "dunning_excluded",
+            "dunning_scenario_id",
+            "dunning_responsible_id",
+            "dunning_on_hold",
+            "dunning_to_reconcile",
+        }
+
+    @api.model
+    def _dunning_computed_fields(self):
+        """Figures the module computes (statistics, segment, tolerance): no user writes them directly."""
+        return set()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._dunning_check_write_access(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._dunning_check_write_access(vals)
+        return super().write(vals)
+
+    @api.model
+    def _dunning_check_write_access(self, vals):
+        """Only billing users change follow-up settings; computed figures are written by the module alone.
+
+        When contacts are merged, the computed figures of the others are dropped rather than copied: the merged
+        customer's figures are recomputed (a context key can only remove values here, never allow them).
+        """
+        if self.env.context.get("dunning_partner_merge"):
+            for fname in self._dunning_computed_fields().intersection(vals):
+                del vals[fname]
+        if self.env.su or not vals:
+            return
+        computed = self._dunning_computed_fields().intersection(vals)
+        if computed:
+            raise AccessError(
+                self.env._(
+                    "The payment behaviour figures are computed: %(fields)s cannot be written by hand "
+                    "(recompute them, or set the segment with its reason).",
+                    fields=", ".join(sorted(computed)),
+                )
+            )
+        if self._dunning_billing_fields().intersection(vals):
+            check_billing(self.env)
 
     def _compute_dunning_action_count(self):
         counts = dict(
@@ -84,13 +147,20 @@ class ResPartner(models.Model):
             partner.dunning_action_count = counts.get(partner.commercial_partner_id._origin, 0)
 
     def _dunning_get_responsible(self):
-        """Collections responsible: the one set on the customer, else its salesperson, else nobody."""
+        """Collections responsible: the one set on the customer, else its salesperson, else the company's default.
+
+        Inactive users (such as OdooBot) never own a follow-up task.
+        """
         self.ensure_one()
         commercial = self.commercial_partner_id
-        return commercial.dunning_responsible_id or commercial.user_id
+        for user in (commercial.dunning_responsible_id, commercial.user_id):
+            if user.active:
+                return user
+        return self.env.company.dunning_responsible_id
 
     def action_view_dunning_actions(self):
         """Follow-ups of this customer."""
+        self.env["account.dunning.action"].check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("account_dunning.account_dunning_action_action")
         action["domain"] = [("partner_id", "in", self.commercial_partner_id.ids)]
         action["context"] = {"create": False}
@@ -99,6 +169,7 @@ class ResPartner(models.Model):
     def action_dunning_print_letter(self):
         """Print the letter of this customer's latest follow-up in the current company."""
         self.ensure_one()
+        check_billing(self.env)
         action = self.env["account.dunning.action"].search(
             [
                 ("partner_id", "=", self.commercial_partner_id.id),

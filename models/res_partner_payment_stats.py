@@ -1,8 +1,9 @@
 import json
-import threading
 
 from odoo import api, fields, models
 from odoo.tools import SQL, split_every
+
+from .dunning_security import READERS, check_billing
 
 
 class ResPartner(models.Model):
@@ -17,29 +18,39 @@ class ResPartner(models.Model):
         company_dependent=True,
         readonly=True,
         help="Customer invoices fully paid during the payment history window.",
+        groups=READERS,
     )
-    payment_delay_avg = fields.Float(string="Average Payment Delay (days)", company_dependent=True, digits=(16, 1))
-    payment_delay_median = fields.Float(string="Median Delay (days)", company_dependent=True, readonly=True)
+    payment_delay_avg = fields.Float(
+        string="Average Payment Delay (days)", company_dependent=True, digits=(16, 1), groups=READERS
+    )
+    payment_delay_median = fields.Float(
+        string="Median Delay (days)", company_dependent=True, readonly=True, groups=READERS
+    )
     dunning_delay_p75 = fields.Float(
         string="Delay, 75th Percentile (days)",
         company_dependent=True,
         readonly=True,
         help="Three invoices out of four are paid within this delay.",
+        groups=READERS,
     )
-    payment_delay_max = fields.Integer(string="Worst Delay (days)", company_dependent=True, readonly=True)
+    payment_delay_max = fields.Integer(
+        string="Worst Delay (days)", company_dependent=True, readonly=True, groups=READERS
+    )
     payment_late_ratio = fields.Float(
         string="Late Invoices (share)",
         company_dependent=True,
         readonly=True,
         help="Share of the paid invoices paid more than the grace period after their due date.",
+        groups=READERS,
     )
-    dunning_late_count = fields.Integer(string="Late Invoices", company_dependent=True, readonly=True)
+    dunning_late_count = fields.Integer(string="Late Invoices", company_dependent=True, readonly=True, groups=READERS)
     payment_delay_stddev = fields.Float(
         string="Delay Spread (days)",
         company_dependent=True,
         readonly=True,
         help="Standard deviation of the delays: low for a customer who is late by the same amount every "
         "time (a habit), high for an erratic one.",
+        groups=READERS,
     )
     dunning_delay_trend = fields.Float(
         string="Delay Trend (days)",
@@ -47,34 +58,45 @@ class ResPartner(models.Model):
         readonly=True,
         help="Average delay of the newer half of the paid invoices minus that of the older half: "
         "positive when the customer pays later and later.",
+        groups=READERS,
     )
     dunning_dispute_count = fields.Integer(
         string="Disputed Invoices",
         company_dependent=True,
         readonly=True,
         help="Invoices the customer disputed during the payment history window, resolved or not.",
+        groups=READERS,
     )
     dunning_formal_notice_count = fields.Integer(
         string="Formal Notices",
         company_dependent=True,
         readonly=True,
         help="Follow-ups at a formal-notice level sent to the customer during the payment history window.",
+        groups=READERS,
     )
-    dunning_stats_date = fields.Date(string="Payment Statistics Date", company_dependent=True, readonly=True)
+    dunning_stats_date = fields.Date(
+        string="Payment Statistics Date", company_dependent=True, readonly=True, groups=READERS
+    )
     # Depend on today: computed when read, never stored.
     dunning_overdue_amount = fields.Monetary(
         string="Overdue Amount",
         compute="_compute_dunning_overdue",
         currency_field="currency_id",
         help="Open amount of the customer invoices past their due date, in company currency.",
+        groups=READERS,
     )
     dunning_oldest_overdue_days = fields.Integer(
         string="Oldest Overdue (days)",
         compute="_compute_dunning_overdue",
         help="Days since the due date of the oldest overdue invoice.",
+        groups=READERS,
     )
 
     _DUNNING_BATCH_SIZE = 1000
+
+    @api.model
+    def _dunning_computed_fields(self):
+        return super()._dunning_computed_fields() | {column for column, _type in self._DUNNING_STAT_COLUMNS.values()}
 
     #: statistic key -> company-dependent column written by _dunning_write_payment_stats, with its SQL type
     _DUNNING_STAT_COLUMNS = {
@@ -231,30 +253,38 @@ class ResPartner(models.Model):
     @api.model
     def _cron_dunning_recompute_payment_stats(self, as_of=None):
         """Nightly: recompute every customer of every company, one pass per company, written and committed
-        per batch."""
-        auto_commit = bool(self.env.context.get("ir_cron_progress_id")) and not getattr(
-            threading.current_thread(), "testing", False
-        )
+        per batch; a company that fails is recorded as a job failure and the next one goes on."""
         customers = {
             company: self._dunning_behaviour_customer_ids(company) for company in self.env["res.company"].search([])
         }
-        done, remaining = 0, sum(len(ids) for ids in customers.values())
-        for company, customer_ids in customers.items():
-            if not customer_ids:
-                continue
-            stats = self.browse(customer_ids)._dunning_compute_payment_stats(company, as_of=as_of, whole_company=True)
-            for batch in split_every(self._DUNNING_BATCH_SIZE, customer_ids):
-                self._dunning_write_payment_stats(
-                    company, {partner_id: stats[partner_id] for partner_id in batch if partner_id in stats}
-                )
-                done, remaining = done + len(batch), remaining - len(batch)
-                self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-                if auto_commit:
-                    self.env.cr.commit()  # pylint: disable=invalid-commit
+        progress = {"done": 0, "remaining": sum(len(ids) for ids in customers.values())}
+
+        def recompute(company):
+            self._dunning_recompute_company(company, customers[company], as_of, progress)
+
+        self.env["account.dunning.job.failure"]._run_per_company("behaviour", customers, recompute)
+
+    @api.model
+    def _dunning_recompute_company(self, company, customer_ids, as_of, progress):
+        """One company of the nightly job: its statistics in one pass, written (and committed) per batch."""
+        if not customer_ids:
+            return
+        commit = self.env["account.dunning.job.failure"]._cron_commits()
+        stats = self.browse(customer_ids)._dunning_compute_payment_stats(company, as_of=as_of, whole_company=True)
+        for batch in split_every(self._DUNNING_BATCH_SIZE, customer_ids):
+            self._dunning_write_payment_stats(
+                company, {partner_id: stats[partner_id] for partner_id in batch if partner_id in stats}
+            )
+            progress["done"] += len(batch)
+            progress["remaining"] -= len(batch)
+            self.env["ir.cron"]._notify_progress(done=progress["done"], remaining=progress["remaining"])
+            if commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
 
     # --- Actions --------------------------------------------------------------------------
 
     def action_dunning_recompute_payment_stats(self):
         """Button and server action: refresh the payment behaviour of the selected customers now."""
+        check_billing(self.env)
         self._dunning_recompute_payment_stats(self.env.company)
         return True

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .dunning_security import READERS, check_manager
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
@@ -10,11 +12,13 @@ class ResPartner(models.Model):
         selection="_dunning_segment_selection",
         string="Risk Segment",
         company_dependent=True,
+        groups=READERS,
         help="Payment-risk segment of the customer in the current company; it picks the follow-up scenario.",
     )
     dunning_tolerance_days = fields.Integer(
         string="Personal Tolerance (days)",
         company_dependent=True,
+        groups=READERS,
         help="Days after the due date before a first reminder is due for this customer.",
     )
 
@@ -22,6 +26,7 @@ class ResPartner(models.Model):
         "account.dunning.segment.rule",
         string="Segment Rule",
         company_dependent=True,
+        groups=READERS,
         readonly=True,
         help="The segment rule that classed the customer (empty: no rule matched or segment set manually).",
     )
@@ -29,11 +34,33 @@ class ResPartner(models.Model):
         selection="_dunning_segment_selection",
         string="Manual Risk Segment",
         company_dependent=True,
+        groups=READERS,
         readonly=True,
         help="Set with a reason through 'Set Segment'; it wins over the segment rules.",
     )
-    dunning_segment_override_reason = fields.Char(string="Manual Segment Reason", company_dependent=True, readonly=True)
-    dunning_segment_explanation = fields.Char(string="Why this Segment", compute="_compute_dunning_segment_explanation")
+    dunning_segment_override_reason = fields.Char(
+        string="Manual Segment Reason", company_dependent=True, readonly=True, groups=READERS
+    )
+    dunning_segment_explanation = fields.Char(
+        string="Why this Segment", compute="_compute_dunning_segment_explanation", groups=READERS
+    )
+    dunning_segment_change_ids = fields.One2many(
+        "account.dunning.segment.change",
+        "partner_id",
+        string="Segment Changes",
+        groups=READERS,
+        help="Risk segments set or released by hand, with their reasons.",
+    )
+
+    @api.model
+    def _dunning_computed_fields(self):
+        return super()._dunning_computed_fields() | {
+            "dunning_segment",
+            "dunning_tolerance_days",
+            "dunning_segment_rule_id",
+            "dunning_segment_override",
+            "dunning_segment_override_reason",
+        }
 
     @api.model
     def _dunning_segment_selection(self):
@@ -128,6 +155,7 @@ class ResPartner(models.Model):
     def action_dunning_open_segment_override(self):
         """Open the wizard that sets or removes the manual risk segment."""
         self.ensure_one()
+        check_manager(self.env)
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Set Risk Segment"),
@@ -138,8 +166,13 @@ class ResPartner(models.Model):
         }
 
     def _dunning_set_segment_override(self, segment, reason):
-        """Force (or with no segment, release) the risk segment in the current company; the reason is logged."""
+        """Force (or with no segment, release) the risk segment in the current company, with its reason.
+
+        The change and its reason are kept in the customer's segment history (accounting only), not in the
+        contact's chatter that every employee reads.
+        """
         self.ensure_one()
+        check_manager(self.env)
         partner = self.commercial_partner_id
         reason = (reason or "").strip()
         if not reason:
@@ -148,9 +181,8 @@ class ResPartner(models.Model):
                     "Give a reason to change the risk segment of %(partner)s by hand.", partner=partner.display_name
                 )
             )
-        labels = dict(self._dunning_segment_selection())
         before = partner.dunning_segment
-        # sudo: only accounting managers reach this (wizard access); they may lack the contact-edition right
+        # sudo: the override is a computed figure that only this method writes (after the manager check)
         partner.sudo().write(
             {
                 "dunning_segment_override": segment or False,
@@ -158,15 +190,16 @@ class ResPartner(models.Model):
             }
         )
         partner._dunning_recompute_payment_stats(self.env.company)
-        after = partner.dunning_segment
-        body = self.env._(
-            "Risk segment in %(company)s: %(before)s → %(after)s (%(mode)s). Reason: %(reason)s",
-            company=self.env.company.name,
-            before=labels.get(before, self.env._("none")),
-            after=labels.get(after, self.env._("none")),
-            mode=self.env._("set manually") if segment else self.env._("back to the rules"),
-            reason=reason,
+        # sudo: the history is written by this method only; the author stays the current user
+        self.env["account.dunning.segment.change"].sudo().create(
+            {
+                "partner_id": partner.id,
+                "company_id": self.env.company.id,
+                "user_id": self.env.user.id,
+                "segment_before": before or False,
+                "segment_after": partner.dunning_segment or False,
+                "manual": bool(segment),
+                "reason": reason,
+            }
         )
-        # sudo: posting on a contact needs the contact-edition right; the author stays the current user
-        partner.sudo().message_post(body=body, author_id=self.env.user.partner_id.id)
         return True

@@ -89,7 +89,7 @@ def time_run(env, preview):
     company = env.company
     mails_before = env["mail.mail"].search_count([])
     if not preview:
-        company.dunning_send_enabled = True
+        company.write({"dunning_responsible_id": env.ref("base.user_admin").id, "dunning_send_enabled": True})
         env.flush_all()
     env.invalidate_all()
     queries_before, started = odoo.sql_db.sql_counter, time.perf_counter()

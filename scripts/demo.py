@@ -91,7 +91,7 @@ def run_and_validate(env, day):
 
     Returns the run's result and its follow-ups.
     """
-    env.company.dunning_send_enabled = True
+    env.company.write({"dunning_responsible_id": env.ref("base.user_admin").id, "dunning_send_enabled": True})
     result = env["account.dunning.run"].run_followups(env.company, day)
     actions = env["account.dunning.action"].union(*(entry["action"] for entry in result["followups"]))
     actions.filtered(lambda action: action.state == "to_validate").action_send()

@@ -2,6 +2,7 @@ from datetime import date
 
 from odoo import Command, fields
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.tests import new_test_user
 
 
 class DunningRunCommon(AccountTestInvoicingCommon):
@@ -11,7 +12,15 @@ class DunningRunCommon(AccountTestInvoicingCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.company_data["company"]
-        cls.company.dunning_send_enabled = True
+        cls.collector = new_test_user(
+            cls.env,
+            login="dunning_collector",
+            name="Claire Recouvrement",
+            groups="account.group_account_invoice",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+        cls.company.write({"dunning_responsible_id": cls.collector.id, "dunning_send_enabled": True})
         cls.run_service = cls.env["account.dunning.run"]
         cls.scenario_good = cls.env["account.dunning.scenario"].search(
             [("company_id", "=", cls.company.id), ("segment_ids.code", "=", "good")]
@@ -23,7 +32,8 @@ class DunningRunCommon(AccountTestInvoicingCommon):
     def _create_customer(cls, name, segment="good", tolerance=0, **values):
         partner = cls.env["res.partner"].create({"name": name, "is_company": True, **values})
         # a manual segment: the payment behaviour recomputed when an invoice gets paid keeps it
-        partner.with_company(cls.company).write(
+        # sudo: the test sets the computed figures directly (users cannot)
+        partner.with_company(cls.company).sudo().write(
             {
                 "dunning_segment": segment,
                 "dunning_segment_override": segment,

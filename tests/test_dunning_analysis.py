@@ -133,7 +133,7 @@ class TestDunningAnalysis(DunningRunCommon):
         self.assertEqual(sum(levels.values()), 2950.0)
 
     def test_multi_company(self):
-        self.customer.with_company(self.company_2).dunning_segment = "bad"
+        self.customer.with_company(self.company_2).sudo().dunning_segment = "bad"
         other = self._invoice(self.customer, 640, "2024-06-01", company=self.company_2)
         self.env.flush_all()
         row = self.Analysis.search([("move_id", "=", other.id)])

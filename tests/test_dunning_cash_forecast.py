@@ -15,9 +15,9 @@ class TestDunningCashForecast(DunningLedgerCommon):
         super().setUpClass()
         cls._build_june_ledger()
         company, company_2 = cls.company_data["company"], cls.company_data_2["company"]
-        cls.cust_a.with_company(company).payment_delay_avg = 10.4  # rounds to 10
-        cls.cust_b.with_company(company).payment_delay_avg = 4.5  # rounds to 5
-        cls.cust_b.with_company(company_2).payment_delay_avg = 40.0  # another company's habit
+        cls.cust_a.with_company(company).sudo().payment_delay_avg = 10.4  # rounds to 10
+        cls.cust_b.with_company(company).sudo().payment_delay_avg = 4.5  # rounds to 5
+        cls.cust_b.with_company(company_2).sudo().payment_delay_avg = 40.0  # another company's habit
         cls.cust_c = cls.env["res.partner"].create({"name": "Customer C", "is_company": True})  # no history
         cls.c1 = cls._invoice(cls.cust_c, "2024-06-25", "2024-07-25", 1000)
         cls.Forecast = cls.env["account.dunning.cash.forecast"]

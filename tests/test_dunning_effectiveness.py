@@ -168,7 +168,7 @@ class TestDunningEffectiveness(DunningRunCommon):
         self.assertTrue(self.Effectiveness.search([("action_id", "=", waiting.id)]))
 
     def test_multi_company(self):
-        self.company_2.dunning_send_enabled = True
+        self.company_2.write({"dunning_responsible_id": self.collector.id, "dunning_send_enabled": True})
         self._invoice(self.customer, 700, "2024-05-01", company=self.company_2)
         self._run("2024-05-15", company=self.company_2)
         billing = new_test_user(

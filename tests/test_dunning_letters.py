@@ -156,10 +156,10 @@ class TestDunningLetters(LettersCommon):
         self.assertEqual(len(actions.letter_attachment_id), 2)
         self.assertEqual(actions.mapped("letter_state"), ["to_print", "to_print"])
         first = actions[0].letter_attachment_id
-        posts = len(actions[0].partner_id.message_ids)
+        posts = len(actions[0].message_ids)
         actions[0].action_print_letters()
         self.assertEqual(actions[0].letter_attachment_id, first, "printing reuses the prepared PDF")
-        self.assertEqual(len(actions[0].partner_id.message_ids), posts, "and does not post it twice")
+        self.assertEqual(len(actions[0].message_ids), posts, "and does not post it twice")
         self.assertEqual(actions[0].letter_state, "printed")
 
     def test_single_euro_total_gets_a_sepa_transfer_qr_code(self):
@@ -255,7 +255,9 @@ class TestDunningLetterPdf(LettersCommon, HttpCase):
             self.assertEqual((attachment.res_model, attachment.res_id), (action._name, action.id))
             self.assertTrue(attachment.raw.startswith(b"%PDF"))
             self.assertEqual(len(PdfFileReader(io.BytesIO(attachment.raw)).pages), 1)
-            self.assertIn(attachment, action.partner_id.message_ids.attachment_ids)
+            # posted in the follow-up's chatter (accounting only), not in the contact's that every employee reads
+            self.assertIn(attachment, action.message_ids.attachment_ids)
+            self.assertNotIn(attachment, action.partner_id.message_ids.attachment_ids)
         self.assertEqual(result["type"], "ir.actions.act_url")
         batch = self.env["ir.attachment"].browse(int(result["url"].rsplit("/", 1)[1]))
         self.assertNotIn(batch, actions.letter_attachment_id)

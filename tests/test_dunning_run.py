@@ -13,7 +13,7 @@ class TestDunningRunDecision(DunningRunCommon):
         self.assertEqual(risky._get_ordered_levels().mapped("trigger_days"), [-5, 1, 10, 15, 25])
 
     def test_trigger_waits_for_the_personal_tolerance(self):
-        self.customer.with_company(self.company).dunning_tolerance_days = 10
+        self.customer.with_company(self.company).sudo().dunning_tolerance_days = 10
         invoice = self._invoice(self.customer, 100, "2025-01-01")
         self.assertFalse(self._run("2025-01-10")["followups"])
         self.assertFalse(self._actions())

@@ -31,9 +31,9 @@ class TestDunningSafety(DunningRunCommon):
         self._run("2025-01-05")
         action = self._actions()
         with mute_logger("odoo.sql_db"), self.assertRaises(psycopg2.errors.UniqueViolation), self.env.cr.savepoint():
-            action.copy({"state": "to_validate"}).flush_recordset()
+            action.sudo().copy({"state": "to_validate"}).flush_recordset()
         # a cancelled or failed follow-up does not block a new one
-        action.copy({"state": "failed"}).flush_recordset()
+        action.sudo().copy({"state": "failed"}).flush_recordset()
 
     def test_two_cursors_contend_for_the_same_customer(self):
         """Two real transactions: only one may follow up a customer until it commits or rolls back."""
@@ -59,8 +59,8 @@ class TestDunningSafety(DunningRunCommon):
 
     def test_each_company_sees_only_its_invoices(self):
         company_2 = self.setup_other_company(name="Second Co")["company"]
-        company_2.dunning_send_enabled = True
-        self.customer.with_company(company_2).dunning_segment = "good"
+        company_2.write({"dunning_responsible_id": self.collector.id, "dunning_send_enabled": True})
+        self.customer.with_company(company_2).sudo().dunning_segment = "good"
         inv_1 = self._invoice(self.customer, 100, "2025-01-01")
         inv_2 = self._invoice(self.customer, 999, "2025-01-01", company=company_2)
         self._run("2025-01-05")

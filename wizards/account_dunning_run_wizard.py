@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class AccountDunningRunWizard(models.TransientModel):
@@ -10,6 +11,19 @@ class AccountDunningRunWizard(models.TransientModel):
     date = fields.Date(required=True, default=fields.Date.context_today)
     line_ids = fields.One2many("account.dunning.run.wizard.line", "wizard_id", string="Preview", readonly=True)
     previewed = fields.Boolean(readonly=True)
+
+    @api.constrains("date")
+    def _check_date_not_in_future(self):
+        """Follow-ups are run for today or a past day, never ahead of time."""
+        today = fields.Date.context_today(self)
+        for wizard in self:
+            if wizard.date > today:
+                raise ValidationError(
+                    self.env._(
+                        "Follow-ups cannot be run for a future date (%(date)s): choose today or an earlier day.",
+                        date=fields.Date.to_string(wizard.date),
+                    )
+                )
 
     def action_preview(self):
         """Show what the run would do at that date, changing nothing."""
