@@ -15,3 +15,4 @@ from . import test_dunning_acceptance
 from . import test_dunning_analysis
 from . import test_dunning_effectiveness
 from . import test_dunning_letters
+from . import test_dunning_tours
