@@ -40,6 +40,9 @@
         "views/account_dunning_reporting_menus.xml",
         "data/ir_cron_data.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["account_dunning/static/tests/tours/**/*"],
+    },
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
 }

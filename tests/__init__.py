@@ -17,3 +17,4 @@ from . import test_dunning_effectiveness
 from . import test_dunning_letters
 from . import test_dunning_access
 from . import test_dunning_jobs
+from . import test_dunning_tours
