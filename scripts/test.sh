@@ -71,17 +71,18 @@ ODOO_RC=$?
 CHILD=
 LOGS=("$WORK/test.log")
 if [ "$TAGS" = "/$MODULE" ] && [ "$ODOO_RC" = 0 ]; then
-    # Snailmail is optional: the tests above ran without it; now install it and run the test of posting
-    # letters through it (the module must neither require it nor break with it)
-    log "optional Snailmail: installing it and testing letters sent by post"
-    "$PYTHON" -m odoo "${ODOO_ARGS[@]}" -i snailmail --stop-after-init >"$WORK/snailmail_install.log" 2>&1 &
+    # Other apps are optional: the tests above ran without them. Now install Snailmail, Sales and Purchase on the
+    # same database and run the tests that need them: letters posted through Snailmail, and the users of Sales
+    # and Purchase opening invoices, bills and customers (the module must neither require them nor break them).
+    log "optional apps: installing Snailmail, Sales and Purchase, then testing with them"
+    "$PYTHON" -m odoo "${ODOO_ARGS[@]}" -i snailmail,sale,purchase --stop-after-init >"$WORK/apps_install.log" 2>&1 &
     CHILD=$!; wait "$CHILD" || ODOO_RC=$?; CHILD=
     "$PYTHON" -m odoo "${ODOO_ARGS[@]}" --test-enable --http-port="$HTTP_PORT" --stop-after-init \
-        --test-tags "/$MODULE:TestDunningLetters.test_sending_by_post_uses_snailmail_only_when_installed" \
-        >"$WORK/snailmail_test.log" 2>&1 &
+        --test-tags "dunning_apps/$MODULE,/$MODULE:TestDunningLetters.test_sending_by_post_uses_snailmail_only_when_installed" \
+        >"$WORK/apps_test.log" 2>&1 &
     CHILD=$!; wait "$CHILD" || ODOO_RC=$?; CHILD=
-    LOGS+=("$WORK/snailmail_install.log" "$WORK/snailmail_test.log")
-    if grep -E ' (ERROR|CRITICAL) ' "$WORK/snailmail_install.log" >/dev/null; then FAILED=1; fi
+    LOGS+=("$WORK/apps_install.log" "$WORK/apps_test.log")
+    if grep -E ' (ERROR|CRITICAL) ' "$WORK/apps_install.log" >/dev/null; then FAILED=1; fi
 fi
 grep -h -E ' (WARNING|ERROR|CRITICAL) |FAIL:|Traceback' "${LOGS[@]}" | head -n 200 >&2
 "$PYTHON" "$REPO_DIR/scripts/check_log.py" "$WORK/test.log" "${LOGS[@]:2}" >"$WORK/result.txt"

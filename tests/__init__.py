@@ -18,3 +18,4 @@ from . import test_dunning_letters
 from . import test_dunning_access
 from . import test_dunning_jobs
 from . import test_dunning_tours
+from . import test_dunning_other_apps
