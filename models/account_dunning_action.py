@@ -66,6 +66,21 @@ class AccountDunningAction(models.Model):
     letter_fallback = fields.Boolean(
         readonly=True, help="A letter replaces the email because the customer has no email address."
     )
+    sent_date = fields.Date(
+        readonly=True,
+        copy=False,
+        help="Day the follow-up was sent: its letter is dated and its deadline counts from it.",
+    )
+    notice_delivery = fields.Selection(
+        selection=[
+            ("registered", "Registered letter with acknowledgment of receipt"),
+            ("post", "Ordinary post"),
+            ("email", "Email only"),
+        ],
+        string="Formal Notice Sent By",
+        help="How the formal notice reaches the customer. The letter says 'registered with acknowledgment of "
+        "receipt' only when it is; 'Email only' sends no letter when the customer has an email address.",
+    )
     failure_reason = fields.Text(readonly=True)
     retry_count = fields.Integer(
         string="Failed Attempts",

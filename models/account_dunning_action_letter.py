@@ -1,8 +1,6 @@
 import base64
 import logging
 
-from stdnum import iso11649
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import split_every
@@ -16,68 +14,12 @@ _logger = logging.getLogger(__name__)
 class AccountDunningAction(models.Model):
     _inherit = "account.dunning.action"  # pylint: disable=consider-merging-classes-inherited
 
-    # Letters (reminder and formal notice): their figures, QR code, PDF rendering, printing and posting.
+    # Letters (reminder and formal notice): QR code, PDF rendering, printing and posting (their figures:
+    # account_dunning_action_letter_values.py).
     def _get_payment_reference(self):
         """ISO 11649 creditor reference (RF) of the follow-up, built from its number."""
         self.ensure_one()
         return self.company_id._dunning_rf_reference(self.name)
-
-    def _get_letter_values(self):
-        """Everything a letter prints, computed once: invoices, totals, penalties, indemnities, deadline, bank."""
-        self.ensure_one()
-        company = self.company_id
-        lang = self.partner_id.lang or self.env.lang or "en_US"
-        moves = self.line_ids.move_id
-        formal = self.level_id.letter_variant == "formal_notice"
-        penalties = moves._dunning_late_penalty_amounts(self.date) if formal else {}
-        indemnities = moves._dunning_recovery_indemnity_map(self.date) if formal else {}
-        lines = [
-            {
-                "move": line.move_id,
-                "invoice_date": line.move_id.invoice_date,
-                "date_due": line.date_due,
-                "days_overdue": max(line.days_overdue, 0),
-                "amount_total": line.move_id.amount_total,
-                "residual": line.amount_residual,
-                "currency": line.currency_id,
-                "penalty": penalties.get(line.move_id.id, 0.0),
-                "indemnity": indemnities.get(line.move_id.id, 0.0),
-            }
-            for line in self.line_ids.sorted(lambda line: (line.date_due, line.id))
-        ]
-        totals = self._get_totals_by_currency()
-        bank = company._dunning_payment_bank_account()
-        reference = self.payment_reference or self._get_payment_reference()
-        payment_url = self._get_payment_url()
-        penalty_total = company.currency_id.round(sum(penalties.values()))
-        indemnity_total = company.currency_id.round(sum(indemnities.values()))
-        return {
-            "formal": formal,
-            # L441-10 penalties and the indemnity are for business customers; individuals owe legal interest
-            "penalties": formal and self.partner_id.commercial_partner_id.is_company,
-            "lang": lang,
-            "lines": lines,
-            "totals": totals,
-            "totals_in_words": [
-                (currency, amount, company._dunning_amount_in_words(amount, currency, lang))
-                for currency, amount in totals
-            ],
-            "penalty_total": penalty_total,
-            "indemnity_total": indemnity_total,
-            "company_currency": company.currency_id,
-            "deadline": self._get_notice_deadline(),
-            "bank": bank,
-            "reference": reference,
-            "reference_display": iso11649.format(reference),
-            "payment_url": payment_url,
-            "qr": self._get_payment_qr(bank, reference, totals, payment_url),
-            "responsible": self._get_task_owner(),
-        }
-
-    def _get_notice_deadline(self):
-        """Date by which a formal notice demands payment: the follow-up date plus the company's notice days."""
-        self.ensure_one()
-        return fields.Date.add(self.date, days=self.company_id.dunning_notice_days)
 
     def _get_payment_qr(self, bank, reference, totals, payment_url):
         """QR code printed under the payment instructions, as {'kind', 'image'} (a PNG data URI), or None.
@@ -217,6 +159,15 @@ class AccountDunningAction(models.Model):
             )
         if not self:
             raise UserError(self.env._("Select the follow-ups whose letters you want to send by post."))
+        registered = self.filtered(lambda action: action.notice_delivery == "registered")
+        if registered:
+            raise UserError(
+                self.env._(
+                    "Snailmail sends ordinary post, not registered letters: post these formal notices at the post "
+                    "office, or choose ordinary post on them first: %(names)s",
+                    names=", ".join(registered.mapped("name")),
+                )
+            )
         letter_model = self.env["snailmail.letter"]
         incomplete = self.filtered(lambda action: not letter_model._is_valid_address(action.partner_id))
         if incomplete:

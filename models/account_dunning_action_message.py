@@ -24,8 +24,25 @@ class AccountDunningAction(models.Model):
         help="Date by which a formal notice demands payment, in the customer's language.",
     )
 
+    dunning_notice_consequences = fields.Char(
+        string="Formal Notice Consequences",
+        compute="_compute_dunning_email_parts",
+        help="What a formal notice says follows a failure to pay, true for the customer's debtor type: penalties and "
+        "the indemnity for a professional, public procurement interest for a public buyer, legal interest only for "
+        "a consumer or a non-professional legal person.",
+    )
+
     @api.depends_context("lang")
-    @api.depends("line_ids", "user_id", "company_id", "date", "partner_id.lang", "company_id.dunning_notice_days")
+    @api.depends(
+        "line_ids",
+        "user_id",
+        "company_id",
+        "date",
+        "sent_date",
+        "partner_id.lang",
+        "partner_id.dunning_debtor_type",
+        "company_id.dunning_notice_days",
+    )
     def _compute_dunning_email_parts(self):
         for action in self:
             action.dunning_invoice_table = action._render_invoice_table()
@@ -33,6 +50,43 @@ class AccountDunningAction(models.Model):
             action.dunning_notice_deadline = format_date(
                 self.env, action._get_notice_deadline(), lang_code=action.partner_id.lang or None
             )
+            action.dunning_notice_consequences = action._get_notice_consequences()
+
+    def _get_notice_consequences(self):
+        """The sentence of a formal notice about what follows a failure to pay, by debtor type: no threat of
+        penalties or fees that the customer does not owe."""
+        self.ensure_one()
+        _ = self.env._
+        debtor = self.partner_id._dunning_debtor_type()
+        if debtor == "professional":
+            today = fields.Date.context_today(self)
+            rate = self.company_id._dunning_penalty_rate_segments(today, today)[0]
+            return _(
+                "Failing payment by that date, we will take legal action to recover the debt. Late-payment penalties "
+                "at the annual rate of %(rate)s (French Commercial Code, article L441-10) and a fixed recovery "
+                "indemnity of 40 EUR per late invoice (article D441-5) are also due.",
+                rate=self.env["account.move"]._dunning_rate_label(rate),
+            )
+        if debtor == "public":
+            return _(
+                "Failing payment by that date, we will take legal action to recover the debt. Late-payment interest at "
+                "the ECB rate + 8 points (French Public Procurement Code, article R2192-31) and a fixed recovery "
+                "indemnity of 40 EUR per late invoice (article D2192-35) are also due."
+            )
+        return _(
+            "Failing payment by that date, we may take legal action to recover the debt. From the date of this formal "
+            "notice, the amount due bears interest at the legal rate (French Civil Code, articles 1231-6 and 1344-1)."
+        )
+
+    def _get_sms_notice_consequences(self):
+        """The short SMS version of the consequences of a formal notice, by debtor type."""
+        self.ensure_one()
+        debtor = self.partner_id._dunning_debtor_type()
+        if debtor == "professional":
+            return self.env._("Late-payment penalties (L441-10) and a 40 EUR indemnity per invoice are due.")
+        if debtor == "public":
+            return self.env._("Late-payment interest (ECB + 8 points) and a 40 EUR indemnity per invoice are due.")
+        return self.env._("From this notice, the amount due bears interest at the legal rate (C. civ. 1231-6).")
 
     def mail_allowed_qweb_expressions(self):
         return (
@@ -41,6 +95,7 @@ class AccountDunningAction(models.Model):
             "object.dunning_invoice_table",
             "object.dunning_signature",
             "object.dunning_notice_deadline",
+            "object.dunning_notice_consequences",
         )
 
     def _render_invoice_table(self):

@@ -49,6 +49,17 @@ class AccountDunningLevel(models.Model):
         [("reminder", "Reminder"), ("formal_notice", "Formal notice")],
         default="reminder",
     )
+    notice_delivery = fields.Selection(
+        selection=[
+            ("registered", "Registered letter with acknowledgment of receipt"),
+            ("post", "Ordinary post"),
+            ("email", "Email only"),
+        ],
+        string="Formal Notice Sent By",
+        default="registered",
+        help="How formal notices of this level are sent by default; the accountant may change it on each follow-up "
+        "before validating it.",
+    )
     letter_body = fields.Html(translate=True, help="Text of the postal letter sent at this level.")
     attach_invoices = fields.Boolean(help="Attach the PDF of the overdue invoices to the email.")
     need_validation = fields.Boolean(

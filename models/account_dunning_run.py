@@ -28,7 +28,7 @@ class AccountDunningRun(models.AbstractModel):
         run = self.sudo().with_context(dunning_cron=True)
         run.env["account.dunning.job.failure"]._run_per_company(
             "run",
-            run.env["res.company"].search([]),
+            run.env["res.company"].search([("id", "!=", False)]),
             lambda company: run.run_followups(company, today),
         )
         # the new letters get their PDF right away, in the letters' own job
@@ -86,7 +86,16 @@ class AccountDunningRun(models.AbstractModel):
             ("move_type", "=", "out_invoice"),
             ("state", "=", "posted"),
             ("payment_state", "in", ("not_paid", "partial")),
-            ("invoice_date_due", "<=", fields.Date.subtract(date, days=min(earliest, 0))),
+            # late from its oldest open instalment: an invoice in instalments is due before its last due date
+            (
+                "line_ids",
+                "any",
+                [
+                    ("account_type", "=", "asset_receivable"),
+                    ("reconciled", "=", False),
+                    ("date_maturity", "<=", fields.Date.subtract(date, days=min(earliest, 0))),
+                ],
+            ),
         ]
 
     @api.model
@@ -183,6 +192,7 @@ class AccountDunningRun(models.AbstractModel):
         moves_by_partner = defaultdict(lambda: self.env["account.move"])
         for move in moves:
             moves_by_partner[move.commercial_partner_id.id] |= move
+        due_dates = moves._dunning_open_due_dates()
         followups, skipped = [], []
         for partner in partners:
             decision = self._decide_partner(
@@ -193,6 +203,7 @@ class AccountDunningRun(models.AbstractModel):
                 scenario=partner.dunning_scenario_id or scenarios_by_segment.get(partner.dunning_segment or "new"),
                 credit=credits.get(partner.id, 0.0),
                 history=history[partner.id],
+                due_dates=due_dates,
             )
             if decision.get("reason"):
                 skipped.append(decision)
@@ -213,9 +224,10 @@ class AccountDunningRun(models.AbstractModel):
         )
 
     @api.model
-    def _get_reached_rank(self, levels, move, date, tolerance):
-        """Highest level reached by an invoice: due date + tolerance + level trigger <= date (-1: none)."""
-        days = (date - move.invoice_date_due).days - tolerance
+    def _get_reached_rank(self, levels, due_date, date, tolerance):
+        """Highest level reached by an invoice: due date (its oldest open instalment's) + tolerance + level
+        trigger <= date (-1: none)."""
+        days = (date - due_date).days - tolerance
         reached = -1
         for rank, level in enumerate(levels):
             if level.trigger_days <= days:
@@ -245,8 +257,11 @@ class AccountDunningRun(models.AbstractModel):
         return partner.dunning_tolerance_days
 
     @api.model
-    def _decide_partner(self, company, date, partner, moves, scenario, credit, history):
-        """Decide one customer's follow-up; returns a dict with a level, a skip reason, or neither."""
+    def _decide_partner(self, company, date, partner, moves, scenario, credit, history, due_dates):
+        """Decide one customer's follow-up; returns a dict with a level, a skip reason, or neither.
+
+        due_dates: {invoice id: due date of its oldest open instalment}.
+        """
         decision = {"partner": partner, "moves": self.env["account.move"], "level": False, "reason": False}
         if partner.dunning_excluded:
             return dict(decision, reason="excluded")
@@ -257,14 +272,15 @@ class AccountDunningRun(models.AbstractModel):
         reached_by_move = {}
         for move in moves:
             if self._is_move_followed(move, date):
-                rank = self._get_reached_rank(levels, move, date, tolerance)
+                rank = self._get_reached_rank(levels, due_dates[move.id], date, tolerance)
                 if rank >= 0:
                     reached_by_move[move] = rank
         if not reached_by_move:
             return decision
         followed = self.env["account.move"].union(*reached_by_move)
         amount = sum(followed.mapped("amount_residual_signed"))
-        decision.update(moves=followed, amount=amount, scenario=scenario)
+        own_due_dates = {move.id: due_dates[move.id] for move in followed}
+        decision.update(moves=followed, amount=amount, scenario=scenario, due_dates=own_due_dates)
         reason = self._get_blocking_reason(company, history, amount, credit)
         if reason:
             return dict(decision, reason=reason)

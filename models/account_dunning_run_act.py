@@ -132,7 +132,11 @@ class AccountDunningRun(models.AbstractModel):
             "scenario_id": level.scenario_id.id,
             "user_id": partner.with_company(company)._dunning_get_responsible().id,
             "move_ids": [fields.Command.set(followup["moves"].ids)],
-            "line_ids": [fields.Command.create(self._prepare_line_vals(move, date)) for move in followup["moves"]],
+            "line_ids": [
+                fields.Command.create(self._prepare_line_vals(move, date, followup["due_dates"][move.id]))
+                for move in followup["moves"]
+            ],
+            "notice_delivery": level.notice_delivery if level.letter_variant == "formal_notice" else False,
         }
         vals.update({f"channel_{channel}": True for channel in level._get_channels()})
         return vals
@@ -154,13 +158,14 @@ class AccountDunningRun(models.AbstractModel):
         return vals
 
     @api.model
-    def _prepare_line_vals(self, move, date):
-        """One invoice of a follow-up: its amounts due now, its due date and its days late at the follow-up date."""
+    def _prepare_line_vals(self, move, date, due_date):
+        """One invoice of a follow-up: its amounts due now, the due date of its oldest open instalment and its days
+        late at the follow-up date."""
         return {
             "move_id": move.id,
             "currency_id": move.currency_id.id,
-            "date_due": move.invoice_date_due,
-            "days_overdue": (date - move.invoice_date_due).days,
+            "date_due": due_date,
+            "days_overdue": (date - due_date).days,
             **self._prepare_line_amounts(move),
         }
 

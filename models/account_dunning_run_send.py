@@ -131,6 +131,9 @@ class AccountDunningRun(models.AbstractModel):
     @api.model
     def _send_action(self, action, email_queued=False):
         """Send one follow-up on each of its channels (its email unless queued already), apply the level effects."""
+        by_email_only = action.notice_delivery == "email" and action.channel_letter and action.channel_email
+        if by_email_only and action.partner_id._dunning_get_recipient_email():
+            action.channel_letter = False  # a formal notice sent by email only: no letter goes out
         if action.channel_email and not email_queued:
             self._send_email(action)
         if action.channel_sms:
@@ -260,7 +263,7 @@ class AccountDunningRun(models.AbstractModel):
         """
         if not actions:
             return
-        actions.write({"state": "done"})
+        actions.write({"state": "done", "sent_date": fields.Date.context_today(self)})
         for (level, date), group in actions.grouped(lambda action: (action.level_id, action.date)).items():
             # follow-up fields only: no need to resynchronise the invoices' lines
             moves = group.move_ids.with_context(skip_invoice_sync=True)

@@ -42,6 +42,13 @@ class AccountMove(models.Model):
         "customer's payment behaviour.",
         groups=READERS,
     )
+    dunning_dispute_resolved_date = fields.Date(
+        string="Dispute Resolved On",
+        copy=False,
+        readonly=True,
+        groups=READERS,
+        help="Day the last dispute was resolved: late-payment penalties do not accrue while a dispute stands.",
+    )
     dunning_promise_date = fields.Date(
         string="Promised Payment Date",
         copy=False,
@@ -120,7 +127,13 @@ class AccountMove(models.Model):
         """End the dispute: the invoices are followed up again."""
         check_billing(self.env)
         disputed = self.filtered("dunning_dispute")
-        disputed.write({"dunning_dispute": False, "dunning_dispute_reason": False})
+        disputed.write(
+            {
+                "dunning_dispute": False,
+                "dunning_dispute_reason": False,
+                "dunning_dispute_resolved_date": fields.Date.context_today(self),
+            }
+        )
         disputed._message_log_batch(
             bodies=dict.fromkeys(disputed.ids, self.env._("Dispute resolved: follow-ups resume."))
         )
@@ -147,6 +160,7 @@ class AccountMove(models.Model):
                 "dunning_dispute": True,
                 "dunning_dispute_reason": reason,
                 "dunning_dispute_date": fields.Date.context_today(self),
+                "dunning_dispute_resolved_date": False,
             }
         )
         self._message_log_batch(bodies=dict.fromkeys(self.ids, self.env._("Disputed: follow-ups paused.")))

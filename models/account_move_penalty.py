@@ -1,8 +1,8 @@
-from collections import defaultdict
 from datetime import timedelta
 from itertools import pairwise
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from .dunning_security import READERS
 
@@ -52,15 +52,17 @@ class AccountMove(models.Model):
     dunning_penalty_amount = fields.Monetary(
         string="Late-Payment Penalty to Date",
         compute="_compute_dunning_late_payment",
-        currency_field="company_currency_id",
-        help="Penalties accrued from the day after the due date until today (L441-10), in company currency.",
+        currency_field="currency_id",
+        help="Penalties accrued from the day after each instalment's due date until today (L441-10, or the public "
+        "procurement rate for a public buyer), in the invoice currency.",
         groups=READERS,
     )
     dunning_indemnity_amount = fields.Monetary(
         string="Recovery Indemnity",
         compute="_compute_dunning_late_payment",
-        currency_field="company_currency_id",
-        help="Fixed recovery indemnity of 40 EUR per late invoice (D441-5), business customers only.",
+        currency_field="currency_id",
+        help="Fixed recovery indemnity of 40 EUR per late invoice (D441-5), professionals and public buyers only, "
+        "in the invoice currency.",
         groups=READERS,
     )
     dunning_show_late_payment = fields.Boolean(compute="_compute_dunning_late_payment", groups=READERS)
@@ -81,13 +83,15 @@ class AccountMove(models.Model):
         "amount_residual",
         "matched_payment_ids.state",
         "commercial_partner_id.is_company",
+        "commercial_partner_id.dunning_debtor_type",
+        "dunning_dispute",
     )
     def _compute_dunning_late_payment(self):
-        """Today's penalty and indemnity of the late customer invoices of business customers."""
+        """Today's penalty and indemnity of the late customer invoices of debtors who owe them."""
         today = fields.Date.context_today(self)
         eligible = self.filtered(lambda m: m.id and m._dunning_is_penalty_eligible(today))
         penalties = eligible._dunning_late_penalty_amounts(today)
-        indemnities = eligible._dunning_recovery_indemnity_map(today)
+        indemnities = eligible._dunning_recovery_indemnity_map(today, strict=False)
         for move in self:
             move.dunning_show_late_payment = move in eligible and bool(penalties[move.id] or indemnities[move.id])
             move.dunning_penalty_amount = penalties.get(move.id, 0.0)
@@ -97,7 +101,8 @@ class AccountMove(models.Model):
     # Rules
     # ------------------------------------------------------------------
     def _dunning_is_penalty_eligible(self, to_date):
-        """Penalties apply to posted customer invoices of business customers, due before to_date.
+        """Penalties apply to posted customer invoices of professionals and public buyers, with an instalment due
+        before to_date, that were not reversed (a fully credited invoice owes nothing).
 
         Penalty invoices themselves are left out: no interest on interest (Code civil 1343-2).
         """
@@ -105,68 +110,25 @@ class AccountMove(models.Model):
         return (
             self.move_type == "out_invoice"
             and self.state == "posted"
+            and self.payment_state != "reversed"
             and not self.dunning_penalty_source_ids
             and bool(self.invoice_date_due)
-            and self.invoice_date_due < to_date
-            and self.commercial_partner_id.is_company
+            and min(self.line_ids.filtered("date_maturity").mapped("date_maturity") or [self.invoice_date_due])
+            < to_date
+            and self.commercial_partner_id._dunning_owes_penalties()
         )
 
-    def _dunning_receivable_timeline(self):
-        """Per invoice: receivable total and its reductions [(reconciliation date, amount)], company currency.
-
-        One grouped query on the partial reconciliations of the receivable lines (payments, credit notes and
-        exchange differences all reduce what is owed).
-        """
-        lines = self.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
-        groups = self.env["account.partial.reconcile"]._read_group(
-            [("debit_move_id", "in", lines.ids)],
-            ["debit_move_id", "max_date:day"],
-            ["amount:sum"],
-        )
-        reductions = self._dunning_unmatched_payment_reductions()
-        for line, day, amount in groups:
-            reductions[line.move_id.id].append((day, amount))
-        totals = defaultdict(float)
-        for line in lines:
-            totals[line.move_id.id] += line.balance
-        return {move.id: (totals[move.id], sorted(reductions[move.id])) for move in self}
-
-    def _dunning_unmatched_payment_reductions(self):
-        """Registered payments without journal entry reduce what is owed from their date, oldest invoice first.
-
-        Without an outstanding account, Odoo 18 registers a payment without any journal entry: the invoice is
-        "in payment" but its receivable is not reconciled until the bank statement is matched. Each such payment
-        covers its invoices (credit notes it nets add to it) in due-date order, at most what each still owes
-        unreconciled. Returns {invoice id: [(payment date, amount in company currency)]}, one search.
-        """
-        reductions = defaultdict(list)
-        payments = self.env["account.payment"].search(
-            [
-                ("invoice_ids", "in", self.ids),
-                ("move_id", "=", False),
-                ("payment_type", "=", "inbound"),
-                ("state", "in", ("in_process", "paid")),
-            ],
-            order="date, id",
-        )
-        left = {}  # invoice id -> company-currency amount still owed and not yet covered
-        for payment in payments:
-            documents = payment.invoice_ids.filtered(lambda m: m.state == "posted")
-            invoices = documents.filtered(lambda m: m.move_type == "out_invoice").sorted(
-                lambda m: (m.invoice_date_due or m.date, m.id)
-            )
-            available = abs(payment.amount_company_currency_signed) + sum(
-                abs(refund.amount_residual_signed) for refund in documents if refund.move_type == "out_refund"
-            )
-            for invoice in invoices:
-                left.setdefault(invoice.id, invoice.amount_residual_signed)
-                used = min(available, left[invoice.id])
-                if invoice.company_currency_id.compare_amounts(used, 0.0) <= 0:
-                    continue
-                reductions[invoice.id].append((payment.date, used))
-                left[invoice.id] -= used
-                available -= used
-        return reductions
+    def _dunning_dispute_interval(self, to_date):
+        """Days (first, last) during which a dispute of the invoice stopped penalties, or None."""
+        self.ensure_one()
+        if not self.dunning_dispute_date or self.company_id.dunning_penalty_during_dispute:
+            return None
+        resolved = self.dunning_dispute_resolved_date
+        if not self.dunning_dispute and resolved:
+            return self.dunning_dispute_date, resolved - timedelta(days=1)
+        if self.dunning_dispute:
+            return self.dunning_dispute_date, to_date
+        return None
 
     def _dunning_late_penalty_map(self, to_date, since_invoiced=False):
         """Per invoice id, its penalty periods until to_date (inclusive); see _dunning_late_penalty_periods."""
@@ -174,90 +136,160 @@ class AccountMove(models.Model):
         moves = self.filtered(lambda m: m._dunning_is_penalty_eligible(to_date))
         if not moves:
             return result
-        timelines = moves._dunning_receivable_timeline()
+        instalments = moves._dunning_instalments()
         ecb_table = self.env["account.dunning.ecb.rate"]._dunning_rate_table()
         for move in moves:
-            start = move.invoice_date_due + timedelta(days=1)
+            floor = False
             if since_invoiced and move.dunning_penalty_invoiced_until:
-                start = max(start, move.dunning_penalty_invoiced_until + timedelta(days=1))
-            total, reductions = timelines[move.id]
-            result[move.id] = move._dunning_penalty_periods_from(start, to_date, total, reductions, ecb_table)
+                floor = move.dunning_penalty_invoiced_until + timedelta(days=1)
+            dispute = move._dunning_dispute_interval(to_date)
+            for instalment in instalments[move.id]:
+                start = instalment["due"] + timedelta(days=1)
+                result[move.id] += move._dunning_instalment_periods(
+                    instalment, max(start, floor or start), to_date, dispute, ecb_table
+                )
         return result
 
-    def _dunning_penalty_periods_from(self, start, to_date, total, reductions, ecb_table):
-        """Periods of constant base and rate: the amount paid on a day still accrues that day."""
+    def _dunning_instalment_periods(self, instalment, start, to_date, dispute, ecb_table):
+        """Periods of constant base and rate of one instalment: the amount paid on a day still accrues that day;
+        credit notes lower the base from the start; days of a standing dispute accrue nothing."""
         self.ensure_one()
-        company = self.company_id
-        currency = company.currency_id
-        # the base changes the day after each reconciliation
-        change_days = sorted(
-            {day + timedelta(days=1) for day, _amount in reductions if start < day + timedelta(days=1) <= to_date}
-        )
-        bounds = [start, *change_days, to_date + timedelta(days=1)]
+        currency = self.currency_id
+        payments = instalment["payments"]
+        change_days = {day + timedelta(days=1) for day, _amount in payments}
+        if dispute:
+            change_days |= {dispute[0], dispute[1] + timedelta(days=1)}
+        bounds = [start, *sorted(day for day in change_days if start < day <= to_date), to_date + timedelta(days=1)]
         periods = []
         for interval_start, next_start in pairwise(bounds):
             interval_end = next_start - timedelta(days=1)
-            base = currency.round(total - sum(amount for day, amount in reductions if day < interval_start))
-            if currency.compare_amounts(base, 0.0) <= 0 or interval_start > interval_end:
+            if interval_start > interval_end or (dispute and dispute[0] <= interval_start <= dispute[1]):
                 continue
-            for date_from, date_to, rate in company._dunning_penalty_rate_segments(
-                interval_start, interval_end, ecb_table=ecb_table
-            ):
-                last = periods[-1] if periods else None
-                if (
-                    last
-                    and last["date_to"] + timedelta(days=1) == date_from
-                    and not currency.compare_amounts(last["base"], base)
-                    and last["rate"] == rate
-                ):
-                    last["date_to"] = date_to
-                else:
-                    periods.append({"date_from": date_from, "date_to": date_to, "base": base, "rate": rate})
+            paid = sum(amount for day, amount in payments if day < interval_start)
+            base = currency.round(instalment["amount"] - instalment["credits"] - paid)
+            if currency.compare_amounts(base, 0.0) <= 0:
+                continue
+            for segment in self._dunning_rate_segments(interval_start, interval_end, instalment, ecb_table):
+                self._dunning_add_period(periods, dict(segment, base=base, date_due=instalment["due"]))
         for period in periods:
             period["days"] = (period["date_to"] - period["date_from"]).days + 1
             period["amount"] = currency.round(period["base"] * period["rate"] / 100.0 * period["days"] / 365.0)
         return [period for period in periods if not currency.is_zero(period["amount"])]
 
-    def _dunning_late_penalty_periods(self, to_date, since_invoiced=False):
-        """L441-10 penalty periods until to_date: [{date_from, date_to, days, base, rate, amount}], company currency.
+    def _dunning_rate_segments(self, date_from, date_to, instalment, ecb_table):
+        """The rate of a stretch of days: L441-10 per half-year for a professional; for a public buyer, ECB + 8
+        points fixed at the half-year in which the instalment's interest started (R2192-31)."""
+        company = self.company_id
+        if self.commercial_partner_id._dunning_debtor_type() == "public":
+            rate = company._dunning_public_buyer_rate(instalment["due"] + timedelta(days=1), ecb_table=ecb_table)
+            return [dict(rate, date_from=date_from, date_to=date_to)]
+        return company._dunning_penalty_rate_segments(date_from, date_to, ecb_table=ecb_table)
 
-        From the day after the due date, pro rata days/365, on the amount incl. VAT still owed; each period has a
-        constant base and rate. Consumers owe nothing. With since_invoiced, days already invoiced are left out.
+    def _dunning_add_period(self, periods, period):
+        """Append a period, or lengthen the last one when it goes on with the same base and rate."""
+        last = periods[-1] if periods else None
+        if (
+            last
+            and last["date_to"] + timedelta(days=1) == period["date_from"]
+            and not self.currency_id.compare_amounts(last["base"], period["base"])
+            and last["rate"] == period["rate"]
+            and last["date_due"] == period["date_due"]
+        ):
+            last["date_to"] = period["date_to"]
+        else:
+            periods.append(period)
+
+    def _dunning_late_penalty_periods(self, to_date, since_invoiced=False):
+        """Late-payment penalty periods until to_date, in the invoice currency:
+        [{date_due, date_from, date_to, days, base, rate, ecb, margin, amount}].
+
+        Each instalment accrues from the day after its own due date, pro rata days/365, on its amount incl. VAT
+        still owed; each period has a constant base and rate. Consumers and non-professional legal persons owe
+        nothing. With since_invoiced, days already charged by a penalty invoice are left out.
         """
         self.ensure_one()
         return self._dunning_late_penalty_map(to_date, since_invoiced=since_invoiced)[self.id]
 
     def _dunning_late_penalty_amounts(self, to_date, since_invoiced=False):
-        """Per invoice id, its L441-10 penalty accrued until to_date, in company currency (sum of rounded periods)."""
+        """Per invoice id, its penalty accrued until to_date, in the invoice currency (sum of rounded periods)."""
         periods_by_move = self._dunning_late_penalty_map(to_date, since_invoiced=since_invoiced)
         return {
-            move.id: move.company_id.currency_id.round(sum(period["amount"] for period in periods_by_move[move.id]))
+            move.id: move.currency_id.round(sum(period["amount"] for period in periods_by_move[move.id]))
             for move in self
         }
 
     def _dunning_late_penalty(self, to_date, since_invoiced=False):
-        """L441-10 penalty accrued until to_date, in company currency (sum of the rounded periods)."""
+        """Penalty accrued until to_date, in the invoice currency (sum of the rounded periods)."""
         self.ensure_one()
         return self._dunning_late_penalty_amounts(to_date, since_invoiced=since_invoiced)[self.id]
 
-    def _dunning_recovery_indemnity_map(self, to_date):
-        """Per invoice id: 40 EUR (in company currency) when the invoice of a business customer is late."""
+    def _dunning_recovery_indemnity_map(self, to_date, strict=True):
+        """Per invoice id: 40 EUR converted to the invoice currency at to_date, when an instalment of the invoice
+        of a professional or public buyer was still owed after its due date (D441-5, D2192-35); nothing while a
+        dispute stands (unless the company says otherwise). Without strict, a missing exchange rate gives 0
+        instead of an error (for display)."""
         result = {move.id: 0.0 for move in self}
         moves = self.filtered(lambda m: m._dunning_is_penalty_eligible(to_date))
         if not moves:
             return result
-        timelines = moves._dunning_receivable_timeline()
-        eur = self.env.ref("base.EUR")
+        instalments = moves._dunning_instalments()
         for move in moves:
-            total, reductions = timelines[move.id]
-            currency = move.company_id.currency_id
-            owed_after_due = total - sum(amount for day, amount in reductions if day <= move.invoice_date_due)
-            if currency.compare_amounts(owed_after_due, 0.0) > 0:
-                result[move.id] = eur._convert(DUNNING_RECOVERY_INDEMNITY_EUR, currency, move.company_id, to_date)
+            dispute = move._dunning_dispute_interval(to_date)
+            if (dispute and dispute[1] >= to_date) or not move._dunning_was_late(instalments[move.id], to_date):
+                continue
+            try:
+                result[move.id] = move._dunning_indemnity_in_currency(to_date)
+            except UserError:
+                if strict:
+                    raise
         return result
 
+    def _dunning_indemnity_in_currency(self, day):
+        """The 40 EUR indemnity in the invoice currency at the rate of the day; a missing rate is an error."""
+        self.ensure_one()
+        eur = self.env.ref("base.EUR")
+        currency, company = self.currency_id, self.company_id
+        if currency == eur:
+            return DUNNING_RECOVERY_INDEMNITY_EUR
+        for needed in (eur, currency):
+            if needed == company.currency_id:
+                continue
+            rates = (
+                self.env["res.currency.rate"]
+                .sudo()
+                .search_count(
+                    [
+                        ("currency_id", "=", needed.id),
+                        ("name", "<=", day),
+                        ("company_id", "in", [False, company.root_id.id]),
+                    ],
+                    limit=1,
+                )
+            )
+            if not rates:
+                raise UserError(
+                    self.env._(
+                        "No exchange rate of %(currency)s on or before %(date)s: the 40 EUR recovery indemnity of "
+                        "%(invoice)s cannot be converted. Enter the rate (Accounting > Configuration > Currencies).",
+                        currency=needed.name,
+                        date=fields.Date.to_string(day),
+                        invoice=self.name,
+                    )
+                )
+        return eur._convert(DUNNING_RECOVERY_INDEMNITY_EUR, currency, company, day)
+
+    def _dunning_claimable_indemnity_map(self, to_date):
+        """The indemnities that may still be claimed at to_date: not for an invoice whose indemnity a penalty
+        invoice (not cancelled) already charged."""
+        indemnities = self._dunning_recovery_indemnity_map(to_date)
+        for move in self:
+            if move.dunning_penalty_move_ids.filtered(lambda m: m.state != "cancel"):
+                indemnities[move.id] = 0.0
+        return indemnities
+
     def _dunning_recovery_indemnity(self, to_date=None):
-        """D441-5: 40 EUR per late invoice of a business customer, no VAT, not reduced by partial payments."""
+        """D441-5: 40 EUR per late invoice of a professional or public buyer, no VAT, not reduced by partial
+        payments, in the invoice currency."""
         self.ensure_one()
         to_date = to_date or fields.Date.context_today(self)
         return self._dunning_recovery_indemnity_map(to_date)[self.id]

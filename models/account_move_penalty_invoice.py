@@ -28,6 +28,14 @@ class AccountMove(models.Model):
                     partners=", ".join(self.commercial_partner_id.mapped("display_name")),
                 )
             )
+        if len(self.currency_id) > 1:
+            raise UserError(
+                self.env._(
+                    "Penalties are invoiced in the currency of the late invoices: select invoices of one currency "
+                    "(got: %(currencies)s).",
+                    currencies=", ".join(self.currency_id.mapped("name")),
+                )
+            )
 
     def _dunning_penalty_account(self):
         """Income account of penalty lines: the one of the settings, else the sales journal's default account."""
@@ -43,68 +51,95 @@ class AccountMove(models.Model):
             )
         return account
 
+    def _dunning_rate_label(self, period, env=None):
+        """How the rate of a penalty period is made, for the debtor to check it: "ECB 2.15 % + 10 points =
+        12.15 %", or the contractual rate."""
+        env = env or self.env
+        if period.get("ecb") is None:
+            return env._("contractual rate %(rate)s %%", rate=formatLang(env, period["rate"]))
+        return env._(
+            "ECB %(ecb)s %% + %(margin)s points = %(rate)s %%",
+            ecb=formatLang(env, period["ecb"]),
+            margin=formatLang(env, period["margin"], digits=0),
+            rate=formatLang(env, period["rate"]),
+        )
+
+    def _dunning_penalty_line_vals(self, env, periods, account):
+        """The penalty line: the total, and per period the invoice, instalment, days, base and rate."""
+        first = self[:1]
+        currency = first.currency_id
+        penalty = currency.round(sum(p["amount"] for move in self for p in periods[move.id]))
+        if currency.is_zero(penalty):
+            return []
+        details = [
+            env._(
+                "%(invoice)s (due %(due)s): %(date_from)s to %(date_to)s, %(days)s days on %(base)s at %(rate)s",
+                invoice=move.name,
+                due=format_date(env, period["date_due"]),
+                date_from=format_date(env, period["date_from"]),
+                date_to=format_date(env, period["date_to"]),
+                days=period["days"],
+                base=formatLang(env, period["base"], currency_obj=currency),
+                rate=self._dunning_rate_label(period, env),
+            )
+            for move in self
+            for period in periods[move.id]
+        ]
+        if first.commercial_partner_id._dunning_debtor_type() == "public":
+            title = env._("Late-payment interest (French Public Procurement Code, art. L2192-13 and R2192-31)")
+        else:
+            title = env._("Late-payment penalties (French Commercial Code, art. L441-10)")
+        return [self._dunning_untaxed_line("\n".join([title, *details]), penalty, account)]
+
+    def _dunning_indemnity_line_vals(self, env, indemnities, account):
+        """The indemnity line: 40 EUR (in the invoice currency) per late invoice not charged before."""
+        currency = self[:1].currency_id
+        indemnified = self.filtered(lambda m: not currency.is_zero(indemnities[m.id]))
+        if not indemnified:
+            return []
+        if self[:1].commercial_partner_id._dunning_debtor_type() == "public":
+            title = env._("Fixed recovery indemnity (French Public Procurement Code, art. D2192-35)")
+        else:
+            title = env._("Fixed recovery indemnity (French Commercial Code, art. D441-5)")
+        name = env._(
+            "%(title)s, %(count)s late invoice(s): %(invoices)s",
+            title=title,
+            count=len(indemnified),
+            invoices=", ".join(indemnified.mapped("name")),
+        )
+        amount = currency.round(sum(indemnities[m.id] for m in indemnified))
+        return [self._dunning_untaxed_line(name, amount, account)]
+
+    def _dunning_untaxed_line(self, name, amount, account):
+        """Penalties and the indemnity are damages, not the price of a supply: no VAT."""
+        return Command.create(
+            {"name": name, "quantity": 1, "price_unit": amount, "account_id": account.id, "tax_ids": [Command.clear()]}
+        )
+
     def _dunning_prepare_penalty_move_vals(self, to_date, periods, indemnities):
-        """Values of the draft penalty invoice: one penalty line and one indemnity line, without taxes."""
+        """Values of the draft penalty invoice, in the late invoices' currency and the customer's language: one
+        penalty line and one indemnity line, without taxes, with the mention that they bear no VAT."""
         first = self[:1]
         partner = first.commercial_partner_id
         installed = {code for code, _name in self.env["res.lang"].get_installed()}
         env = self.with_context(lang=partner.lang if partner.lang in installed else self.env.lang).env
-        currency = first.company_id.currency_id
         account = first._dunning_penalty_account()
-        lines = []
-        penalty = currency.round(sum(p["amount"] for move in self for p in periods[move.id]))
-        if not currency.is_zero(penalty):
-            details = [
-                env._(
-                    "%(invoice)s: %(date_from)s to %(date_to)s, %(days)s days on %(base)s at %(rate)s %%",
-                    invoice=move.name,
-                    date_from=format_date(env, period["date_from"]),
-                    date_to=format_date(env, period["date_to"]),
-                    days=period["days"],
-                    base=formatLang(env, period["base"], currency_obj=currency),
-                    rate=formatLang(env, period["rate"]),
-                )
-                for move in self
-                for period in periods[move.id]
-            ]
-            name = "\n".join([env._("Late-payment penalties (French Commercial Code, art. L441-10)"), *details])
-            lines.append(
-                Command.create(
-                    {
-                        "name": name,
-                        "quantity": 1,
-                        "price_unit": penalty,
-                        "account_id": account.id,
-                        "tax_ids": [Command.clear()],
-                    }
-                )
-            )
-        indemnified = self.filtered(lambda m: not currency.is_zero(indemnities[m.id]))
-        if indemnified:
-            name = env._(
-                "Fixed recovery indemnity (French Commercial Code, art. D441-5), %(count)s late invoice(s): "
-                "%(invoices)s",
-                count=len(indemnified),
-                invoices=", ".join(indemnified.mapped("name")),
-            )
-            lines.append(
-                Command.create(
-                    {
-                        "name": name,
-                        "quantity": 1,
-                        "price_unit": currency.round(sum(indemnities[m.id] for m in indemnified)),
-                        "account_id": account.id,
-                        "tax_ids": [Command.clear()],
-                    }
-                )
-            )
+        lines = self._dunning_penalty_line_vals(env, periods, account)
+        lines += self._dunning_indemnity_line_vals(env, indemnities, account)
         return {
             "move_type": "out_invoice",
             "partner_id": partner.id,
             "company_id": first.company_id.id,
             "journal_id": first.journal_id.id,
-            "currency_id": currency.id,
+            "currency_id": first.currency_id.id,
             "invoice_date": to_date,
+            # penalties and the indemnity are due at once, not on the customer's payment terms
+            "invoice_payment_term_id": False,
+            "invoice_date_due": to_date,
+            "narration": env._(
+                "Late-payment penalties and the fixed recovery indemnity are not subject to VAT (they compensate a "
+                "late payment and are not the price of a supply)."
+            ),
             "dunning_penalty_date_to": to_date,
             "dunning_penalty_source_ids": [Command.set(self.ids)],
             "invoice_line_ids": lines,
@@ -114,17 +149,14 @@ class AccountMove(models.Model):
         """Draft invoice charging the penalties not yet invoiced and the indemnities not yet charged."""
         self._dunning_check_penalty_sources()
         periods = self._dunning_late_penalty_map(to_date, since_invoiced=True)
-        indemnities = self._dunning_recovery_indemnity_map(to_date)
-        for move in self:
-            if move.dunning_penalty_move_ids.filtered(lambda m: m.state != "cancel"):
-                indemnities[move.id] = 0.0  # already charged by an earlier penalty invoice
-        currency = self.company_id.currency_id
+        indemnities = self._dunning_claimable_indemnity_map(to_date)
+        currency = self.currency_id
         charged = self.filtered(lambda m: periods[m.id] or not currency.is_zero(indemnities[m.id]))
         if not charged:
             raise UserError(
                 self.env._(
                     "Nothing to invoice on %(invoices)s: no late-payment penalty or recovery indemnity is due "
-                    "(paid on time, consumer customer, or already invoiced).",
+                    "(paid on time, consumer customer, disputed, credited, or already invoiced).",
                     invoices=", ".join(self.mapped("name")),
                 )
             )

@@ -16,6 +16,7 @@ class ResConfigSettings(models.TransientModel):
     dunning_rate_mode = fields.Selection(related="company_id.dunning_rate_mode", readonly=False)
     dunning_rate_margin = fields.Float(related="company_id.dunning_rate_margin", readonly=False)
     dunning_fixed_rate = fields.Float(related="company_id.dunning_fixed_rate", readonly=False)
+    dunning_penalty_during_dispute = fields.Boolean(related="company_id.dunning_penalty_during_dispute", readonly=False)
     dunning_penalty_account_id = fields.Many2one(related="company_id.dunning_penalty_account_id", readonly=False)
     dunning_bank_account_id = fields.Many2one(related="company_id.dunning_bank_account_id", readonly=False)
     dunning_company_partner_id = fields.Many2one(related="company_id.partner_id")
@@ -24,6 +25,18 @@ class ResConfigSettings(models.TransientModel):
         string="ECB Rates",
         compute="_compute_dunning_ecb_rate_ids",
     )
+    dunning_legal_rate_ids = fields.Many2many(
+        comodel_name="account.dunning.legal.rate",
+        string="Legal Interest Rates",
+        compute="_compute_dunning_ecb_rate_ids",
+    )
+    dunning_rate_floor = fields.Float(
+        string="Legal Floor Today (%)",
+        digits=(6, 2),
+        compute="_compute_dunning_current_penalty_rate",
+        help="Three times the legal interest rate (other cases) of the half-year: the lowest contractual rate allowed.",
+    )
+    dunning_rate_warning = fields.Text(compute="_compute_dunning_current_penalty_rate")
     dunning_current_penalty_rate = fields.Float(
         string="Penalty Rate Today (%)",
         digits=(6, 2),
@@ -34,8 +47,10 @@ class ResConfigSettings(models.TransientModel):
     def _compute_dunning_ecb_rate_ids(self):
         """The last twelve half-year ECB rates (six years), newest first; the menu lists them all."""
         rates = self.env["account.dunning.ecb.rate"].search([], order="date desc", limit=12)
+        legal_rates = self.env["account.dunning.legal.rate"].search([], order="date desc", limit=8)
         for settings in self:
             settings.dunning_ecb_rate_ids = rates
+            settings.dunning_legal_rate_ids = legal_rates
 
     @api.depends("dunning_rate_mode", "dunning_rate_margin", "dunning_fixed_rate")
     def _compute_dunning_current_penalty_rate(self):
@@ -47,15 +62,27 @@ class ResConfigSettings(models.TransientModel):
                 settings.dunning_current_penalty_rate = settings.dunning_fixed_rate
             else:
                 settings.dunning_current_penalty_rate = ecb_today + settings.dunning_rate_margin
+            settings.dunning_rate_floor = settings.company_id._dunning_rate_floor(today) or 0.0
+            warnings = settings.company_id._dunning_rate_table_warnings(today)
+            settings.dunning_rate_warning = "\n".join(warnings) or False
 
     @api.model_create_multi
     def create(self, vals_list):
-        """A payment account newly chosen for the letters must have a valid IBAN and BIC."""
+        """A payment account newly chosen for the letters must have a valid IBAN and BIC; the late-payment rate
+        is written at once (mode, margin and fixed rate), so the legal floor is checked on the rate chosen, not on
+        a half-saved one."""
         for vals in vals_list:
-            if vals.get("dunning_bank_account_id"):
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                if company.dunning_bank_account_id.id != vals["dunning_bank_account_id"]:
-                    self.env["res.partner.bank"].browse(vals["dunning_bank_account_id"])._dunning_check_iban_bic()
+            company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+            bank_id = vals.get("dunning_bank_account_id")
+            if bank_id and company.dunning_bank_account_id.id != bank_id:
+                self.env["res.partner.bank"].browse(bank_id)._dunning_check_iban_bic()
+            rate_vals = {
+                fname: vals[fname]
+                for fname in ("dunning_rate_mode", "dunning_rate_margin", "dunning_fixed_rate")
+                if fname in vals
+            }
+            if rate_vals:
+                company.write(rate_vals)
         return super().create(vals_list)
 
     # Payment behaviour settings (per company).

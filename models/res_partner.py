@@ -18,10 +18,51 @@ class ResPartner(models.Model):
         "Follow-ups are sent to it; it is shared by all the contacts of the company.",
     )
 
+    dunning_debtor_type = fields.Selection(
+        selection=[
+            ("professional", "Professional"),
+            ("consumer", "Consumer"),
+            ("public", "Public buyer"),
+            ("non_professional", "Non-professional legal person"),
+        ],
+        string="Debtor Type",
+        groups=READERS,
+        help="Which late-payment rules apply. Professional (companies and sole traders acting for their business): "
+        "L441-10 penalties and the 40 EUR indemnity. Public buyer: ECB rate + 8 points and the 40 EUR indemnity. "
+        "Consumer or non-professional legal person (non-trading association, co-owners' association): neither; "
+        "legal interest from the formal notice. Empty: professional for a company, consumer for an individual.",
+    )
+    dunning_debtor_rule = fields.Char(
+        string="Late-Payment Rule", compute="_compute_dunning_debtor_rule", groups=READERS
+    )
+
     @api.model
     def _commercial_fields(self):
-        """The accounting contact belongs to the commercial entity, like the VAT number."""
-        return [*super()._commercial_fields(), "dunning_email"]
+        """The accounting contact and the debtor type belong to the commercial entity, like the VAT number."""
+        return [*super()._commercial_fields(), "dunning_email", "dunning_debtor_type"]
+
+    def _dunning_debtor_type(self):
+        """The customer's debtor type: the one set, else professional for a company and consumer otherwise."""
+        self.ensure_one()
+        # sudo: the rule is read by the module whoever triggers it (e.g. a salesman editing the contact)
+        commercial = self.sudo().commercial_partner_id
+        return commercial.dunning_debtor_type or ("professional" if commercial.is_company else "consumer")
+
+    def _dunning_owes_penalties(self):
+        """Professionals and public buyers owe late-payment penalties and the indemnity; consumers and
+        non-professional legal persons owe neither (only legal interest from a formal notice)."""
+        return self._dunning_debtor_type() in ("professional", "public")
+
+    @api.depends("dunning_debtor_type", "is_company", "parent_id.dunning_debtor_type", "parent_id.is_company")
+    def _compute_dunning_debtor_rule(self):
+        rules = {
+            "professional": self.env._("Professional: L441-10 penalties and the 40 EUR recovery indemnity"),
+            "public": self.env._("Public buyer: ECB rate + 8 points and the 40 EUR recovery indemnity"),
+            "consumer": self.env._("Consumer: legal interest from the formal notice only"),
+            "non_professional": self.env._("Non-professional legal person: legal interest from the formal notice only"),
+        }
+        for partner in self:
+            partner.dunning_debtor_rule = rules[partner._dunning_debtor_type()]
 
     @api.constrains("dunning_email")
     def _check_dunning_email(self):
@@ -96,6 +137,7 @@ class ResPartner(models.Model):
             "dunning_responsible_id",
             "dunning_on_hold",
             "dunning_to_reconcile",
+            "dunning_debtor_type",
         }
 
     @api.model
@@ -111,7 +153,41 @@ class ResPartner(models.Model):
 
     def write(self, vals):
         self._dunning_check_write_access(vals)
+        if {"dunning_debtor_type", "is_company", "parent_id"} & set(vals):
+            owed_before = {partner.id: partner._dunning_owes_penalties() for partner in self}
+            result = super().write(vals)
+            self._dunning_check_debtor_type_change(owed_before)
+            return result
         return super().write(vals)
+
+    def _dunning_check_debtor_type_change(self, owed_before):
+        """A customer already charged penalties cannot switch to a type that owes none (or back): what was invoiced
+        would become untrue. Cancel (credit) its penalty invoices first."""
+        for partner in self:
+            if owed_before[partner.id] == partner._dunning_owes_penalties():
+                continue
+            # sudo: the check reads invoices whoever changes the customer
+            charged = (
+                self.env["account.move"]
+                .sudo()
+                .search(
+                    [
+                        ("commercial_partner_id", "=", partner.commercial_partner_id.id),
+                        ("dunning_penalty_source_ids", "!=", False),
+                        ("state", "=", "posted"),
+                    ],
+                    limit=1,
+                )
+            )
+            if charged:
+                raise ValidationError(
+                    self.env._(
+                        "%(customer)s was already charged late-payment penalties (%(invoice)s): its debtor type cannot "
+                        "change to one that owes none, or back. Credit the penalty invoice first.",
+                        customer=partner.commercial_partner_id.display_name,
+                        invoice=charged.name,
+                    )
+                )
 
     @api.model
     def _dunning_check_write_access(self, vals):

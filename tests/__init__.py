@@ -19,3 +19,4 @@ from . import test_dunning_access
 from . import test_dunning_jobs
 from . import test_dunning_tours
 from . import test_dunning_other_apps
+from . import test_dunning_legal

@@ -12,6 +12,11 @@ class DunningRunCommon(AccountTestInvoicingCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.company_data["company"]
+        # a French company: its currency is the euro, as the 40 EUR indemnity assumes (no conversion to check)
+        eur = cls.env.ref("base.EUR")
+        eur.active = True
+        cls.company.currency_id = eur
+        cls.company_data["currency"] = eur
         cls.collector = new_test_user(
             cls.env,
             login="dunning_collector",

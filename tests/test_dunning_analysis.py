@@ -16,7 +16,7 @@ class TestDunningAnalysis(DunningRunCommon):
         cls.env.user.company_ids |= cls.company_2
         cls.salesperson = new_test_user(cls.env, login="analysis_sales", groups="account.group_account_invoice")
         cls.collector = new_test_user(cls.env, login="analysis_collector", groups="account.group_account_invoice")
-        cls.foreign = cls.setup_other_currency("EUR", rates=[("2024-01-01", 2.0)])
+        cls.foreign = cls.setup_other_currency("USD", rates=[("2024-01-01", 2.0)])
         # Customer A (good payer): its salesperson is the collections responsible by default
         cls.customer.user_id = cls.salesperson
         cls.a_not_due = cls._invoice(cls.customer, 1000, "2024-06-30")  # due today: not overdue
@@ -79,7 +79,7 @@ class TestDunningAnalysis(DunningRunCommon):
         self.assertEqual(
             self._group("aging_bucket", ("amount_residual:sum", "__count", "days_overdue:avg")),
             {
-                "0_not_due": (1050.0, 2, 0.0),  # 1000 due today + 100 EUR at 2.0
+                "0_not_due": (1050.0, 2, 0.0),  # 1000 due today + 100 USD at 2.0
                 "1_30": (1000.0, 2, 25.0),  # A: 500 - 200 paid, 30 days; B: 700, 20 days
                 "31_60": (400.0, 1, 31.0),
                 "61_90": (300.0, 1, 90.0),

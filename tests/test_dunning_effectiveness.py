@@ -108,11 +108,11 @@ class TestDunningEffectiveness(DunningRunCommon):
 
     def test_exchange_differences_are_not_collections(self):
         """Paid in full in its currency after the rate doubled: half of the amount reminded came in."""
-        currency = self.setup_other_currency("EUR", rates=[("2024-01-01", 1.0), ("2024-08-05", 2.0)])
+        currency = self.setup_other_currency("USD", rates=[("2024-01-01", 1.0), ("2024-08-05", 2.0)])
         customer = self._create_customer("Euro GmbH", email="euro@example.com")
         invoice = self._invoice(customer, 100, "2024-08-01", currency=currency)  # 100 in company currency
         self._run("2024-08-03")
-        self._pay(invoice, 100, "2024-08-10")  # 100 EUR = 50 in company currency, 50 of exchange loss
+        self._pay(invoice, 100, "2024-08-10")  # 100 USD = 50 in company currency, 50 of exchange loss
         self.assertEqual(invoice.payment_state, "paid")
         self.env.flush_all()
         row = self.Effectiveness.search([("partner_id", "=", customer.id), ("channel", "=", "email")])

@@ -1,6 +1,6 @@
 from unittest.mock import patch
 
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common_late_payment import DunningLatePaymentCommon
@@ -137,14 +137,30 @@ class TestDunningLatePenalty(DunningLatePaymentCommon):
         with self.assertRaises(ValidationError):
             self.company.dunning_notice_days = 0
 
-    def test_foreign_currency_uses_company_currency_residuals(self):
-        # 2,000 USD + 20 % = 2,400 USD at 2 USD per EUR = 1,200 EUR -> 12.97 EUR, like the simple case
+    def test_foreign_currency_penalties_are_in_the_invoice_currency(self):
+        # 2,000 USD + 20 % = 2,400 USD due 31 Jan 2025, open on 2 Mar: 30 days at 13.15 %, in USD:
+        # 2400 * 0.1315 * 30 / 365 = 25.9397 -> 25.94 USD
         usd = self.setup_other_currency("USD", rates=[("2024-01-01", 2.0)])
         invoice = self._invoice(2000.0, "2025-01-31", currency=usd)
-        self.assertAlmostEqual(invoice._dunning_late_penalty(self._d("2025-03-02")), 12.97)
-        # 1,200 USD paid on 10 Feb at the same rate = 600 EUR: 4.32 + 4.32 = 8.64 EUR
+        self.assertAlmostEqual(invoice._dunning_late_penalty(self._d("2025-03-02")), 25.94)
+        # the 40 EUR indemnity at the day's rate of 2 USD per EUR: 80 USD
+        self.assertAlmostEqual(invoice._dunning_recovery_indemnity(self._d("2025-03-02")), 80.0)
+        # 1,200 USD paid on 10 Feb: 2400 * 0.1315 * 10 / 365 = 8.6466 -> 8.65 and 1200 * 0.1315 * 20 / 365 = 8.6466
+        # -> 8.65: 17.30 USD
         self._pay(invoice, 1200.0, "2025-02-10")
-        self.assertAlmostEqual(invoice._dunning_late_penalty(self._d("2025-03-02")), 8.64)
+        self.assertAlmostEqual(invoice._dunning_late_penalty(self._d("2025-03-02")), 17.30)
+        # the penalty invoice is in USD too
+        penalty_move = invoice._dunning_create_penalty_move(self._d("2025-03-02"))
+        self.assertEqual(penalty_move.currency_id, usd)
+        self.assertAlmostEqual(penalty_move.amount_total, 17.30 + 80.0)
+
+    def test_missing_eur_rate_is_a_clear_error(self):
+        gbp = self.setup_other_currency("GBP", rates=[("2025-06-01", 0.85)])
+        invoice = self._invoice(1000.0, "2025-01-31", currency=gbp)
+        with self.assertRaisesRegex(UserError, "No exchange rate of GBP"):
+            invoice._dunning_recovery_indemnity(self._d("2025-03-02"))
+        # the invoice form shows no indemnity rather than a wrong one
+        self.assertEqual(invoice._dunning_recovery_indemnity_map(self._d("2025-03-02"), strict=False)[invoice.id], 0.0)
 
     def test_indemnity_is_converted_when_company_currency_is_not_eur(self):
         company = self._create_company(name="Dunning USD Co", currency_id=self.env.ref("base.USD").id)

@@ -4,7 +4,7 @@ from datetime import date
 from stdnum import iso11649
 
 from odoo.exceptions import UserError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
 from odoo.tools import mute_logger
 from odoo.tools.pdf import PdfFileReader
 
@@ -54,34 +54,46 @@ class TestDunningLetters(LettersCommon):
         invoice = self._invoice(self.customer, 1000, "2025-01-01")
         action = self._followup(self.customer)
         self.assertEqual(action.level_id, self.formal_level)
-        values = action._get_letter_values()
+        with freeze_time("2025-03-20"):
+            action.action_send()
+            values = action._get_letter_values()
         self.assertTrue(values["formal"])
-        self.assertEqual(values["indemnity_total"], 40.0)
         # 78 days late (2 January to 20 March) at 3.15 % (ECB, 1 January 2025) + 10 points: 1000 x 13.15 % x 78 / 365
-        self.assertEqual(values["penalty_total"], 28.10)
-        self.assertEqual(values["penalty_total"], invoice._dunning_late_penalty(action.date))
-        self.assertEqual(values["totals"], [(invoice.currency_id, 1000.0)])
-        html = self._html(action)
-        for amount in ("1,000.00", "28.10", "40.00"):
+        # = 28.1014 -> 28.10; total claimed 1,000 + 28.10 + 40 = 1,068.10
+        self.assertEqual(
+            values["totals"][invoice.currency_id],
+            {"due": 1000.0, "penalties": 28.10, "indemnities": 40.0, "total": 1068.10},
+        )
+        self.assertEqual(values["lines"][0]["penalty"], invoice._dunning_late_penalty(action.sent_date))
+        self.assertEqual([period["rate"] for period in values["periods"]], [13.15])
+        with freeze_time("2025-03-20"):
+            html = self._html(action)
+        for amount in ("1,000.00", "28.10", "40.00", "1,068.10", "ECB 3.15 % + 10 points = 13.15 %"):
             self.assertIn(amount, html)
-        for mention in ("1344", "L441-10", "injonction de payer", "Lettre recommandée avec accusé de réception"):
+        registered = "Lettre recommandée avec accusé de réception"
+        for mention in ("1344", "L441-10", "D441-5", "injonction de payer", registered):
             self.assertIn(mention, html)
         self.assertNotIn("1231-6", html)
         self.assertIn(invoice.name, html)
         self.assertIn(values["reference_display"], html)
         self.assertEqual(values["reference_display"].replace(" ", ""), values["reference"])
         self.assertIn("FR76", html)
-        self.assertIn("one thousand", html.lower())
+        self.assertIn("one thousand and sixty-eight", html.lower())
 
-    def test_formal_notice_deadline_follows_the_company_setting_in_letter_and_email(self):
+    def test_formal_notice_deadline_counts_from_the_day_it_is_sent(self):
         self.company.dunning_notice_days = 15
         self._invoice(self.customer, 1000, "2025-01-01")
-        action = self._followup(self.customer)
-        self.assertEqual(action._get_letter_values()["deadline"], date(2025, 4, 4))
-        self.assertIn("04/04/2025", self._html(action))
-        action.action_send()
+        action = self._followup(self.customer)  # prepared on 20 March, waiting for validation
+        # validated a week later, on 27 March: the customer still gets its 15 days, until 11 April
+        with freeze_time("2025-03-27"):
+            action.action_send()
+            self.assertEqual(action.sent_date, date(2025, 3, 27))
+            self.assertEqual(action._get_letter_values()["deadline"], date(2025, 4, 11))
+            html = self._html(action)
+        self.assertIn("04/11/2025", html)
+        self.assertIn("03/27/2025", html, "the letter is dated the day it is sent")
         mail = self.env["mail.mail"].search([("mail_message_id", "=", action.mail_message_id.id)])
-        self.assertIn("by 04/04/2025", mail.body_html)
+        self.assertIn("by 04/11/2025", mail.body_html)
         self.assertNotIn("8 days", mail.body_html)
 
     def test_no_indemnity_for_an_individual(self):
@@ -90,8 +102,9 @@ class TestDunningLetters(LettersCommon):
         self._invoice(person, 500, "2025-01-01")
         action = self._followup(person)
         values = action._get_letter_values()
-        self.assertEqual(values["indemnity_total"], 0.0)
-        self.assertEqual(values["penalty_total"], 0.0)
+        self.assertFalse(values["penalties"])
+        totals = values["totals"][self.company.currency_id]
+        self.assertEqual((totals["penalties"], totals["indemnities"], totals["total"]), (0.0, 0.0, 500.0))
         # a consumer's formal notice claims legal interest, not the L441-10 penalties and indemnity
         html = self._html(action)
         for mention in ("1344", "1231-6", "injonction de payer", "Lettre recommandée avec accusé de réception"):
@@ -121,7 +134,7 @@ class TestDunningLetters(LettersCommon):
         self.customer.lang = "fr_FR"
         self._invoice(self.customer, 1000, "2025-01-01")
         action = self._followup(self.customer)
-        self.assertIn("mille", action._get_letter_values()["totals_in_words"][0][2])
+        self.assertIn("mille", action._get_letter_values()["words"][self.company.currency_id])
         self.assertIn("mille", self._html(action))
 
     def test_reference_is_a_valid_rf_creditor_reference_to_find_the_follow_up(self):
@@ -170,9 +183,10 @@ class TestDunningLetters(LettersCommon):
         self._invoice(self.customer, 1000, "2025-01-01", currency=euro)
         action = self._followup(self.customer, "2025-01-05")
         values = action._get_letter_values()
-        self.assertEqual([(currency.name, amount) for currency, amount in values["totals"]], [("EUR", 1000.0)])
-        payload = action._get_epc_qr_payload(values["bank"], values["reference"], values["totals"]).split("\n")
-        amount = values["totals"][0][1]
+        amounts = [(currency, total["total"]) for currency, total in values["totals"].items()]
+        self.assertEqual([(currency.name, amount) for currency, amount in amounts], [("EUR", 1000.0)])
+        payload = action._get_epc_qr_payload(values["bank"], values["reference"], amounts).split("\n")
+        amount = amounts[0][1]
         self.assertEqual(payload[:4], ["BCD", "002", "1", "SCT"])
         self.assertEqual(payload[4], "AGRIFRPP")
         self.assertEqual(payload[6], VALID_IBAN.replace(" ", ""))
@@ -191,7 +205,8 @@ class TestDunningLetters(LettersCommon):
         self._invoice(self.customer, 250, "2025-01-02", currency=usd)
         action = self._followup(self.customer, "2025-01-05")
         values = action._get_letter_values()
-        self.assertFalse(action._get_epc_qr_payload(values["bank"], values["reference"], values["totals"]))
+        amounts = [(currency, total["total"]) for currency, total in values["totals"].items()]
+        self.assertFalse(action._get_epc_qr_payload(values["bank"], values["reference"], amounts))
         self.assertEqual(values["qr"]["kind"], "url")
 
     def test_customer_prints_its_latest_follow_up_letter(self):
@@ -215,6 +230,11 @@ class TestDunningLetters(LettersCommon):
         self._invoice(self.customer, 1000, "2025-01-01")
         action = self._followup(self.customer)
         action.letter_state = "printed"
+        self.assertEqual(action.notice_delivery, "registered")
+        if "snailmail.letter" in self.env:
+            with self.assertRaisesRegex(UserError, "not registered letters"):
+                action.action_send_letters_by_post()
+        action.notice_delivery = "post"  # the accountant chooses ordinary post before sending
         if "snailmail.letter" not in self.env:
             self.assertFalse(action.snailmail_available)
             with self.assertRaisesRegex(UserError, "Snailmail"):

@@ -61,7 +61,7 @@ class TestDunningRunDecision(DunningRunCommon):
         self.assertEqual(invoice.dunning_level_id, self.levels[1])
 
     def test_one_followup_per_customer_with_all_invoices_and_currencies(self):
-        other_currency = self.setup_other_currency("EUR", rates=[("2024-01-01", 2.0)])
+        other_currency = self.setup_other_currency("USD", rates=[("2024-01-01", 2.0)])
         inv1 = self._invoice(self.customer, 100, "2025-01-01")
         inv2 = self._invoice(self.customer, 300, "2025-01-20")
         inv3 = self._invoice(self.customer, 50, "2025-01-25", currency=other_currency)

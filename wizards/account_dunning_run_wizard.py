@@ -11,6 +11,14 @@ class AccountDunningRunWizard(models.TransientModel):
     date = fields.Date(required=True, default=fields.Date.context_today)
     line_ids = fields.One2many("account.dunning.run.wizard.line", "wizard_id", string="Preview", readonly=True)
     previewed = fields.Boolean(readonly=True)
+    rate_warning = fields.Text(compute="_compute_rate_warning")
+
+    @api.depends("company_id", "date")
+    def _compute_rate_warning(self):
+        """Formal notices prepared at this date would use rates missing from the tables: say so, and the value used."""
+        for wizard in self:
+            warnings = wizard.company_id._dunning_rate_table_warnings(wizard.date) if wizard.date else []
+            wizard.rate_warning = "\n".join(warnings) or False
 
     @api.constrains("date")
     def _check_date_not_in_future(self):
