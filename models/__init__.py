@@ -16,6 +16,7 @@ from . import account_move_penalty
 from . import account_move_penalty_invoice
 from . import res_company
 from . import res_company_letter
+from . import res_company_checklist
 from . import res_config_settings
 from . import account_dunning_run
 from . import account_dunning_run_act

@@ -1,5 +1,7 @@
 from collections import defaultdict
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
@@ -288,6 +290,18 @@ class AccountDunningAction(models.Model):
         check_billing(self.env)
         self.filtered(lambda action: action.letter_state == "to_print").letter_state = "printed"
         return True
+
+    @api.model
+    def get_empty_list_help(self, help_message):
+        """An empty follow-up list also shows the setup checklist: what is missing before the first real run."""
+        help_message = super().get_empty_list_help(help_message)
+        if not self.env.user.has_group("account.group_account_invoice"):
+            return help_message
+        return Markup("{}<div class='text-start mt-3'><p><b>{}</b></p>{}</div>").format(
+            Markup(help_message or ""),
+            self.env._("Before the first real run:"),
+            self.env.company._dunning_setup_checklist_html(),
+        )
 
     def _get_task_owner(self):
         """Who gets the follow-up's tasks (calls, litigation, repeated failures) and signs its letter: its

@@ -16,7 +16,7 @@ class AccountDunningKpi(models.Model):
     # Reading the ledger (a fixed number of set-based queries per company) and rebuilding the rows.
     @api.model
     def _dunning_fetch_amounts(self, company, months):
-        """Read the additive amounts per (month, partner) for the given month starts.
+        """Read the additive amounts per (month, partner) for the given month starts, in five set-based queries.
 
         Returns ``(base, revenue)``: ``base[(month, partner_id)]`` is a dict of BASE_FIELDS
         (revenue excepted) and ``revenue[(month, partner_id)]`` the credit sales of every month
@@ -25,9 +25,24 @@ class AccountDunningKpi(models.Model):
         for model in ("account.move.line", "account.move", "account.partial.reconcile", "account.account"):
             self.env[model].flush_model()
         first, last = months[0], months[-1]
-        history_start = first - relativedelta(months=COUNTBACK_MONTHS)
         last_end = last + relativedelta(months=1, days=-1)
-        cte = SQL(
+        cte = self._dunning_receivables_cte(company, first, last)
+        base = defaultdict(lambda: dict.fromkeys(BASE_FIELDS, 0.0))
+        revenue = self._dunning_fetch_revenue(cte, first - relativedelta(months=COUNTBACK_MONTHS), last_end)
+        self._dunning_fetch_ar(cte, months, last_end, base)
+        self._dunning_fetch_current_ar(cte, base)
+        self._dunning_fetch_collections(cte, base)
+        self._dunning_fetch_paid(cte, first, last_end, base)
+        for (month, partner), amount in revenue.items():
+            if month >= first:
+                base[month, partner]["revenue"] = amount
+        return base, revenue
+
+    @api.model
+    def _dunning_receivables_cte(self, company, first, last):
+        """The common table expressions of the queries: the company's posted receivable items with their full-payment
+        date, and the months measured."""
+        return SQL(
             """
             WITH paid AS (
                 SELECT pr.debit_move_id AS line_id, MAX(pr.max_date) AS full_date
@@ -61,11 +76,13 @@ class AccountDunningKpi(models.Model):
             first=first,
             last=last,
         )
-        base = defaultdict(lambda: dict.fromkeys(BASE_FIELDS, 0.0))
+
+    @api.model
+    def _dunning_fetch_revenue(self, cte, history_start, last_end):
+        """Credit sales incl. VAT per (month, partner): invoices and receipts minus credit notes, by accounting
+        month, from the countback history's start."""
         revenue = defaultdict(float)
         cr = self.env.cr
-
-        # credit sales incl. VAT: invoices and receipts minus credit notes, by accounting month
         cr.execute(
             SQL(
                 """%s
@@ -82,8 +99,13 @@ class AccountDunningKpi(models.Model):
         )
         for month, partner, amount in cr.fetchall():
             revenue[month, partner] = amount
+        return revenue
 
-        # AR: balance before the first month, then the movement of each month (cumulated below)
+    @api.model
+    def _dunning_fetch_ar(self, cte, months, last_end, base):
+        """AR: the balance before the first month, then each month's movement, cumulated into opening and closing AR."""
+        first = months[0]
+        cr = self.env.cr
         cr.execute(
             SQL(
                 """%s
@@ -113,7 +135,10 @@ class AccountDunningKpi(models.Model):
                 balance += movements[month, partner]
                 amounts["closing_ar"] = balance
 
-        # not yet due at each month end: debit items due later, still open that day
+    @api.model
+    def _dunning_fetch_current_ar(self, cte, base):
+        """Not-yet-due AR at each month end: debit items due later, still open that day."""
+        cr = self.env.cr
         cr.execute(
             SQL(
                 """%s
@@ -136,7 +161,11 @@ class AccountDunningKpi(models.Model):
         for month, partner, amount in cr.fetchall():
             base[month, partner]["current_ar"] = amount
 
-        # collection rate: overdue items open at the opening, and what was collected on them in the month
+    @api.model
+    def _dunning_fetch_collections(self, cte, base):
+        """Collection rate: the overdue items open at the month's opening, and what was collected on them in the
+        month (credit notes are not collections)."""
+        cr = self.env.cr
         cr.execute(
             SQL(
                 """%s
@@ -172,7 +201,10 @@ class AccountDunningKpi(models.Model):
             base[month, partner]["collection_base"] = overdue
             base[month, partner]["collected_amount"] = collected
 
-        # invoice instalments fully paid in the month: amount-weighted days late
+    @api.model
+    def _dunning_fetch_paid(self, cte, first, last_end, base):
+        """Invoice instalments fully paid in the month: their amount and amount-weighted days late."""
+        cr = self.env.cr
         cr.execute(
             SQL(
                 """%s
@@ -196,11 +228,6 @@ class AccountDunningKpi(models.Model):
             amounts["paid_amount"] = amount
             amounts["paid_days_late_sum"] = late
             amounts["paid_days_signed_sum"] = signed
-
-        for (month, partner), amount in revenue.items():
-            if month >= first:
-                base[month, partner]["revenue"] = amount
-        return base, revenue
 
     # ------------------------------------------------------------------
     # Refresh

@@ -11,6 +11,16 @@ class ResConfigSettings(models.TransientModel):
     dunning_send_enabled = fields.Boolean(related="company_id.dunning_send_enabled", readonly=False)
     dunning_responsible_id = fields.Many2one(related="company_id.dunning_responsible_id", readonly=False)
     dunning_max_retries = fields.Integer(related="company_id.dunning_max_retries", readonly=False)
+    dunning_setup_checklist = fields.Html(
+        string="Follow-up Setup Checklist", compute="_compute_dunning_setup_checklist", sanitize=False
+    )
+
+    @api.depends("company_id")
+    def _compute_dunning_setup_checklist(self):
+        """What the company still lacks before real follow-ups go out, with where to fix each item."""
+        for settings in self:
+            settings.dunning_setup_checklist = settings.company_id._dunning_setup_checklist_html()
+
     # Follow-up letters: penalties, indemnity and payment instructions (stored on the company).
     dunning_notice_days = fields.Integer(related="company_id.dunning_notice_days", readonly=False)
     dunning_rate_mode = fields.Selection(related="company_id.dunning_rate_mode", readonly=False)

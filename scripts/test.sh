@@ -50,6 +50,8 @@ FAILED=0
 if [ "$LINT" = 1 ]; then
     log "lint: ruff"
     (cd "$REPO_DIR" && "$PYTHON" -m ruff check . && "$PYTHON" -m ruff format --check .) || FAILED=1
+    log "lint: file and function sizes (400 / 50 lines)"
+    "$PYTHON" "$REPO_DIR/scripts/check_size.py" "$REPO_DIR" || FAILED=1
     log "lint: pylint-odoo (OCA mandatory checks)"
     (cd "$MODULE_ADDONS" && "$PYTHON" -m pylint --rcfile="$REPO_DIR/.pylintrc" "$MODULE") || FAILED=1
 fi

@@ -14,20 +14,7 @@ class TestDunningConcurrentRuns(TransactionCase):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             company = env.ref("base.main_company")
-            receivable = env["account.account"].create(
-                {
-                    "name": "Concurrent Receivable",
-                    "code": "411999",
-                    "account_type": "asset_receivable",
-                    "reconcile": True,
-                }
-            )
-            income = env["account.account"].create(
-                {"name": "Concurrent Sales", "code": "706999", "account_type": "income"}
-            )
-            journal = env["account.journal"].create(
-                {"name": "Concurrent Sales", "code": "CSAL", "type": "sale", "default_account_id": income.id}
-            )
+            receivable, income, journal = self._create_ledger(env)
             partner = env["res.partner"].create(
                 {"name": "Concurrent Customer", "is_company": True, "email": "pay@concurrent.example"}
             )
@@ -38,28 +25,7 @@ class TestDunningConcurrentRuns(TransactionCase):
                     "property_account_receivable_id": receivable.id,
                 }
             )
-            invoice = env["account.move"].create(
-                {
-                    "move_type": "out_invoice",
-                    "journal_id": journal.id,
-                    "partner_id": partner.id,
-                    "invoice_date": "2025-01-01",
-                    "invoice_date_due": "2025-01-01",
-                    "date": "2025-01-01",
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "name": "Service",
-                                "quantity": 1,
-                                "price_unit": 100,
-                                "tax_ids": [],
-                                "account_id": income.id,
-                            }
-                        )
-                    ],
-                }
-            )
-            invoice.action_post()
+            invoice = self._create_invoice(env, journal, partner, income)
             self.data = {
                 "company_id": company.id,
                 "send_enabled": company.dunning_send_enabled,
@@ -70,6 +36,39 @@ class TestDunningConcurrentRuns(TransactionCase):
             }
             company.dunning_send_enabled = False  # the follow-ups wait for validation: nothing leaves
         self.addCleanup(self._clean_committed_data)
+
+    @staticmethod
+    def _create_ledger(env):
+        """A receivable account, an income account and a sales journal of their own (committed, then removed)."""
+        receivable = env["account.account"].create(
+            {"name": "Concurrent Receivable", "code": "411999", "account_type": "asset_receivable", "reconcile": True}
+        )
+        income = env["account.account"].create({"name": "Concurrent Sales", "code": "706999", "account_type": "income"})
+        journal = env["account.journal"].create(
+            {"name": "Concurrent Sales", "code": "CSAL", "type": "sale", "default_account_id": income.id}
+        )
+        return receivable, income, journal
+
+    @staticmethod
+    def _create_invoice(env, journal, partner, income):
+        """A posted invoice of 100 due on 1 January 2025."""
+        invoice = env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "journal_id": journal.id,
+                "partner_id": partner.id,
+                "invoice_date": "2025-01-01",
+                "invoice_date_due": "2025-01-01",
+                "date": "2025-01-01",
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Service", "quantity": 1, "price_unit": 100, "tax_ids": [], "account_id": income.id}
+                    )
+                ],
+            }
+        )
+        invoice.action_post()
+        return invoice
 
     def _clean_committed_data(self):
         with self.registry.cursor() as cr:
