@@ -47,7 +47,27 @@ ensure_requirements
 link_module "$WORK"
 FAILED=0
 
+# Phase timing: `phase NAME` closes the running phase (its seconds are kept) and opens the next one.
+PHASE_NAMES=()
+PHASE_SECONDS=()
+PHASE_START=$SECONDS
+phase() {
+    local now=$SECONDS
+    if [ ${#PHASE_NAMES[@]} -gt 0 ]; then PHASE_SECONDS+=($((now - PHASE_START))); fi
+    PHASE_NAMES+=("$1")
+    PHASE_START=$now
+}
+phase_summary() {
+    local index summary=""
+    phase end
+    for index in "${!PHASE_SECONDS[@]}"; do
+        summary+="${PHASE_NAMES[$index]} ${PHASE_SECONDS[$index]} s, "
+    done
+    log "time per phase: ${summary}total ${SECONDS} s"
+}
+
 if [ "$LINT" = 1 ]; then
+    phase lint
     log "lint: ruff"
     (cd "$REPO_DIR" && "$PYTHON" -m ruff check . && "$PYTHON" -m ruff format --check .) || FAILED=1
     log "lint: file and function sizes (400 / 50 lines)"
@@ -63,6 +83,7 @@ ODOO_ARGS=(-d "$DB" --addons-path="$ODOO_ADDONS,$MODULE_ADDONS" "${DB_ARGS[@]}"
            --without-demo=all --max-cron-threads=0 --log-level=info)
 HTTP_PORT=$(free_port)
 
+phase tests
 log "installing $MODULE with tests ($TAGS) on database $DB"
 # in the background, so that a signal reaches the trap at once and the trap stops Odoo
 "$PYTHON" -m odoo "${ODOO_ARGS[@]}" -i "$MODULE" --test-enable --test-tags "$TAGS" \
@@ -76,6 +97,7 @@ if [ "$TAGS" = "/$MODULE" ] && [ "$ODOO_RC" = 0 ]; then
     # Other apps are optional: the tests above ran without them. Now install Snailmail, Sales and Purchase on the
     # same database and run the tests that need them: letters posted through Snailmail, and the users of Sales
     # and Purchase opening invoices, bills and customers (the module must neither require them nor break them).
+    phase apps
     log "optional apps: installing Snailmail, Sales and Purchase, then testing with them"
     "$PYTHON" -m odoo "${ODOO_ARGS[@]}" -i snailmail,sale,purchase --stop-after-init >"$WORK/apps_install.log" 2>&1 &
     CHILD=$!; wait "$CHILD" || ODOO_RC=$?; CHILD=
@@ -95,10 +117,12 @@ RESULT_RC=$?
 
 # I18N_UPDATE refreshes the terms even when a test fails: a test of the French texts needs them first
 if [ "$UNINSTALL" = 1 ] && { [ "$RESULT_RC" = 0 ] || [ -n "${I18N_UPDATE:-}" ]; }; then
+    phase i18n
     log "i18n: comparing i18n/ with the terms of the installed module"
     "$PYTHON" "$REPO_DIR/scripts/odoo_task.py" export-pot "$WORK/exported.pot" -- "${ODOO_ARGS[@]}" \
         >"$WORK/i18n.log" 2>&1 || { cat "$WORK/i18n.log" >&2; FAILED=1; }
     "$PYTHON" "$REPO_DIR/scripts/check_i18n.py" "$WORK/exported.pot" ${I18N_UPDATE:+--fix} >&2 || FAILED=1
+    phase uninstall
     log "uninstall check"
     "$PYTHON" "$REPO_DIR/scripts/odoo_task.py" uninstall -- "${ODOO_ARGS[@]}" >"$WORK/uninstall.log" 2>&1 \
         || { tail -n 40 "$WORK/uninstall.log" >&2; FAILED=1; }
@@ -107,6 +131,7 @@ fi
 
 pg_drop_db "$DB" >/dev/null 2>&1
 grep '^PROBLEM:' "$WORK/result.txt" >&2
+phase_summary
 [ "$FAILED" = 0 ] || log "FAILED (see the messages above)"
 grep -v '^PROBLEM:' "$WORK/result.txt"
 exit "$FAILED"
