@@ -117,6 +117,7 @@ class AccountDunningAction(models.Model):
         """
         self.env.cr.execute(
             """
+            UPDATE account_dunning_action SET partner_key = partner_id WHERE partner_key IS NULL;
             DROP INDEX IF EXISTS account_dunning_action_unique_per_day;
             CREATE UNIQUE INDEX IF NOT EXISTS account_dunning_action_unique_customer_level_day
                 ON account_dunning_action (company_id, partner_key, level_id, date)
