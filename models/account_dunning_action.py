@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from .account_dunning_level import NOTICE_DELIVERIES
 from .dunning_security import check_billing
 
 
@@ -74,11 +75,7 @@ class AccountDunningAction(models.Model):
         help="Day the follow-up was sent: its letter is dated and its deadline counts from it.",
     )
     notice_delivery = fields.Selection(
-        selection=[
-            ("registered", "Registered letter with acknowledgment of receipt"),
-            ("post", "Ordinary post"),
-            ("email", "Email only"),
-        ],
+        selection=NOTICE_DELIVERIES,
         string="Formal Notice Sent By",
         help="How the formal notice reaches the customer. The letter says 'registered with acknowledgment of "
         "receipt' only when it is; 'Email only' sends no letter when the customer has an email address.",

@@ -1,6 +1,13 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+#: how a formal notice reaches the customer (on the level as a default, on each follow-up as sent)
+NOTICE_DELIVERIES = [
+    ("registered", "Registered letter with acknowledgment of receipt"),
+    ("post", "Ordinary post"),
+    ("email", "Email only"),
+]
+
 
 class AccountDunningLevel(models.Model):
     _name = "account.dunning.level"
@@ -50,11 +57,7 @@ class AccountDunningLevel(models.Model):
         default="reminder",
     )
     notice_delivery = fields.Selection(
-        selection=[
-            ("registered", "Registered letter with acknowledgment of receipt"),
-            ("post", "Ordinary post"),
-            ("email", "Email only"),
-        ],
+        selection=NOTICE_DELIVERIES,
         string="Formal Notice Sent By",
         default="registered",
         help="How formal notices of this level are sent by default; the accountant may change it on each follow-up "
