@@ -83,9 +83,9 @@ class AccountDunningAction(models.Model):
         self.ensure_one()
         debtor = self.partner_id._dunning_debtor_type()
         if debtor == "professional":
-            return self.env._("Late-payment penalties (L441-10) and a 40 EUR indemnity per invoice are due.")
+            return self.env._("Late-payment penalties (L441-10) and a 40 EUR indemnity per late invoice are due.")
         if debtor == "public":
-            return self.env._("Late-payment interest (ECB + 8 points) and a 40 EUR indemnity per invoice are due.")
+            return self.env._("Late-payment interest (ECB + 8 points) and a 40 EUR indemnity per late invoice are due.")
         return self.env._("From this notice, the amount due bears interest at the legal rate (C. civ. 1231-6).")
 
     def mail_allowed_qweb_expressions(self):

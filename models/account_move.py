@@ -47,7 +47,8 @@ class AccountMove(models.Model):
         copy=False,
         readonly=True,
         groups=READERS,
-        help="Day the last dispute was resolved: late-payment penalties do not accrue while a dispute stands.",
+        help="Day the last dispute was resolved: unless the company lets penalties accrue during disputes, "
+        "late-payment penalties do not accrue while a dispute stands.",
     )
     dunning_promise_date = fields.Date(
         string="Promised Payment Date",

@@ -61,8 +61,8 @@ class AccountMove(models.Model):
         string="Recovery Indemnity",
         compute="_compute_dunning_late_payment",
         currency_field="currency_id",
-        help="Fixed recovery indemnity of 40 EUR per late invoice (D441-5), professionals and public buyers only, "
-        "in the invoice currency.",
+        help="Fixed recovery indemnity of 40 EUR per late invoice (D441-5; D2192-35 for public buyers), "
+        "professionals and public buyers only, in the invoice currency.",
         groups=READERS,
     )
     dunning_show_late_payment = fields.Boolean(compute="_compute_dunning_late_payment", groups=READERS)

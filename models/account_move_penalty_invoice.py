@@ -52,13 +52,13 @@ class AccountMove(models.Model):
         return account
 
     def _dunning_rate_label(self, period, env=None):
-        """How the rate of a penalty period is made, for the debtor to check it: "ECB 2.15 % + 10 points =
-        12.15 %", or the contractual rate."""
+        """How the rate of a penalty period is made, for the debtor to check it: "12.15 % (ECB 2.15 % + 10
+        points)", or the contractual rate."""
         env = env or self.env
         if period.get("ecb") is None:
-            return env._("contractual rate %(rate)s %%", rate=formatLang(env, period["rate"]))
+            return env._("%(rate)s %% (contractual rate)", rate=formatLang(env, period["rate"]))
         return env._(
-            "ECB %(ecb)s %% + %(margin)s points = %(rate)s %%",
+            "%(rate)s %% (ECB %(ecb)s %% + %(margin)s points)",
             ecb=formatLang(env, period["ecb"]),
             margin=formatLang(env, period["margin"], digits=0),
             rate=formatLang(env, period["rate"]),
@@ -156,7 +156,7 @@ class AccountMove(models.Model):
             raise UserError(
                 self.env._(
                     "Nothing to invoice on %(invoices)s: no late-payment penalty or recovery indemnity is due "
-                    "(paid on time, consumer customer, disputed, credited, or already invoiced).",
+                    "(paid on time, a customer who owes no penalty, disputed, credited, or already invoiced).",
                     invoices=", ".join(self.mapped("name")),
                 )
             )

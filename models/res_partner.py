@@ -183,7 +183,8 @@ class ResPartner(models.Model):
                 raise ValidationError(
                     self.env._(
                         "%(customer)s was already charged late-payment penalties (%(invoice)s): its debtor type cannot "
-                        "change to one that owes none, or back. Credit the penalty invoice first.",
+                        "change between a type that owes penalties and one that does not. Credit the penalty "
+                        "invoice first.",
                         customer=partner.commercial_partner_id.display_name,
                         invoice=charged.name,
                     )

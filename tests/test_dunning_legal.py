@@ -151,7 +151,7 @@ class TestDunningLegal(LettersCommon):
         self.assertEqual(invoice._dunning_recovery_indemnity(date(2025, 7, 10)), 40.0)
         penalty_move = invoice._dunning_create_penalty_move(date(2025, 7, 10))
         self.assertIn("Public Procurement", penalty_move.invoice_line_ids[0].name)
-        self.assertIn("ECB 3.15 % + 8 points = 11.15 %", penalty_move.invoice_line_ids[0].name)
+        self.assertIn("11.15 % (ECB 3.15 % + 8 points)", penalty_move.invoice_line_ids[0].name)
 
     def test_debtor_type_decides_who_owes_penalties(self):
         association = self._create_customer("Amicale des Boulistes", dunning_debtor_type="non_professional")

@@ -68,7 +68,7 @@ class TestDunningLetters(LettersCommon):
         self.assertEqual([period["rate"] for period in values["periods"]], [13.15])
         with freeze_time("2025-03-20"):
             html = self._html(action)
-        for amount in ("1,000.00", "28.10", "40.00", "1,068.10", "ECB 3.15 % + 10 points = 13.15 %"):
+        for amount in ("1,000.00", "28.10", "40.00", "1,068.10", "13.15 % (ECB 3.15 % + 10 points)"):
             self.assertIn(amount, html)
         registered = "Lettre recommandée avec accusé de réception"
         for mention in ("1344", "L441-10", "D441-5", "injonction de payer", registered):
