@@ -30,12 +30,12 @@ ERROR_JS = f"""(() => {{
     return error ? error.innerText.trim().slice(0, 2000) : '';
 }})()"""
 
-# Odoo has finished loading: no loading indicator, no blocked UI, fonts loaded.
+# Odoo has finished loading: no loading indicator, no blocked UI, no spinner, fonts loaded, and the chatter knows
+# the user's rights (its Send message button stays disabled until then; the screenshots' user may write).
 IDLE_JS = (
     "document.readyState === 'complete' && document.fonts.status === 'loaded'"
-    " && !document.querySelector('.o_loading_indicator, .o_blockUI')"
+    " && !document.querySelector('.o_loading_indicator, .o_blockUI, .fa-spin, .o-mail-Chatter-sendMessage:disabled')"
 )
-
 
 # Screens are captured at rest: no CSS transition or animation half-way (Bootstrap fades tabs and buttons).
 NO_MOTION_JS = """document.addEventListener('DOMContentLoaded', () => {
@@ -168,7 +168,10 @@ class Browser:
         self.send("Network.setCookie", url=url, name=name, value=value, path="/")
 
     def navigate(self, url):
+        """Load a URL; returns once the new document replaced the old one (the old page's marker is gone)."""
+        self.evaluate("window.screenshotsOldPage = true")
         self.send("Page.navigate", url=url)
+        self.wait_for("!window.screenshotsOldPage", f"the page {url}")
 
     def wait_for(self, condition, what):
         """Poll until the JavaScript `condition` is true and Odoo is idle; fail on an Odoo error or a timeout."""
