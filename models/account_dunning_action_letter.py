@@ -60,7 +60,7 @@ class AccountDunningAction(models.Model):
         """Render the letter of each follow-up, keep it as an attachment and post it in the follow-up's chatter
         (accounting only), not in the contact's, which every employee reads."""
         report = self.env.ref("account_dunning.account_dunning_letter_report")
-        for action in self:
+        for action in self._withdraw_letters_with_nothing_owed():
             content, _report_type = self.env["ir.actions.report"]._render_qweb_pdf(report, action.ids)
             attachment = self.env["ir.attachment"].create(
                 {
@@ -77,6 +77,18 @@ class AccountDunningAction(models.Model):
                 attachment_ids=attachment.ids,
             )
 
+    def _withdraw_letters_with_nothing_owed(self):
+        """A letter goes out only while something is still owed: those whose invoices were all paid (or credited)
+        since the follow-up are taken out of the print queue, with a note. Returns the others."""
+        today = fields.Date.context_today(self)
+        empty = self.filtered(lambda action: not action._get_letter_rows(today, False)[0])
+        if empty:
+            empty.write({"letter_state": "none"})
+            empty._message_log_batch(
+                bodies=dict.fromkeys(empty.ids, self.env._("Letter withdrawn: nothing is owed any more."))
+            )
+        return self - empty
+
     def action_print_letters(self):
         """Print the selected letters into one PDF; each is stored on its follow-up and marked printed.
 
@@ -88,8 +100,13 @@ class AccountDunningAction(models.Model):
             raise UserError(self.env._("Select the follow-ups whose letters you want to print."))
         # a letter prints the follow-up's own figures (its lines and date): a PDF made before is still right
         self.filtered(lambda action: not action.letter_attachment_id)._render_letter_pdf()
-        self.action_mark_printed()
-        attachment = self.letter_attachment_id if len(self) == 1 else self._create_letters_batch_attachment()
+        printable = self.filtered("letter_attachment_id")
+        if not printable:
+            raise UserError(self.env._("Nothing is owed any more on these follow-ups: there is no letter to print."))
+        printable.action_mark_printed()
+        attachment = (
+            printable.letter_attachment_id if len(printable) == 1 else printable._create_letters_batch_attachment()
+        )
         return {
             "type": "ir.actions.act_url",
             "url": f"/web/content/{attachment.id}",

@@ -270,7 +270,7 @@ class AccountMove(models.Model):
                 raise UserError(
                     self.env._(
                         "No exchange rate of %(currency)s on or before %(date)s: the 40 EUR recovery indemnity of "
-                        "%(invoice)s cannot be converted. Enter the rate (Accounting > Configuration > Currencies).",
+                        "%(invoice)s cannot be converted. Enter the rate (Invoicing > Configuration > Currencies).",
                         currency=needed.name,
                         date=fields.Date.to_string(day),
                         invoice=self.name,

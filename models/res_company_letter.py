@@ -149,7 +149,8 @@ class ResCompany(models.Model):
             warnings.append(
                 self.env._(
                     "No ECB rate is entered for the half-year starting %(start)s: penalties use %(rate)s %%, the "
-                    "latest rate entered. Enter the new rate (Accounting > Configuration > ECB Rates).",
+                    "latest rate entered. Enter the new rate (Invoicing > Configuration > Invoicing > ECB Rates "
+                    "(Late Payments)).",
                     start=format_date(self.env, half_year),
                     rate=f"{ecb_model._dunning_rate_at(day):.2f}",
                 )
@@ -160,8 +161,8 @@ class ResCompany(models.Model):
             warnings.append(
                 self.env._(
                     "No legal interest rate is entered for the half-year starting %(start)s: the legal floor uses "
-                    "%(rate)s %%, the latest rate entered. Enter the new rates (Accounting > Configuration > Legal "
-                    "Interest Rates).",
+                    "%(rate)s %%, the latest rate entered. Enter the new rates (Invoicing > Configuration > "
+                    "Invoicing > Legal Interest Rates).",
                     start=format_date(self.env, half_year),
                     rate=f"{latest:.2f}" if latest is not None else "-",
                 )

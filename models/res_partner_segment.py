@@ -105,18 +105,24 @@ class ResPartner(models.Model):
                 count=count,
             )
         else:
+            days = round(self.payment_delay_avg)
             text = _(
-                "Pays %(days)s days late on average; %(late)s of its last %(count)s paid invoices were late.",
-                days=round(self.payment_delay_avg),
+                "Pays %(delay)s late on average; %(late)s of its last %(count)s paid invoices were late.",
+                delay=_("1 day") if days == 1 else _("%(days)s days", days=days),
                 late=self.dunning_late_count,
                 count=count,
             )
-        if self.dunning_dispute_count or self.dunning_formal_notice_count:
-            text += " " + _(
-                "Incidents: %(disputes)s disputed invoices, %(notices)s formal notices.",
-                disputes=self.dunning_dispute_count,
-                notices=self.dunning_formal_notice_count,
+        incidents = []
+        if self.dunning_dispute_count:
+            disputes = self.dunning_dispute_count
+            incidents.append(
+                _("1 disputed invoice") if disputes == 1 else _("%(count)s disputed invoices", count=disputes)
             )
+        if self.dunning_formal_notice_count:
+            notices = self.dunning_formal_notice_count
+            incidents.append(_("1 formal notice") if notices == 1 else _("%(count)s formal notices", count=notices))
+        if incidents:
+            text += " " + _("Incidents: %(incidents)s.", incidents=", ".join(incidents))
         if self.dunning_segment_rule_id:
             text += " " + _("Rule: %(rule)s.", rule=self.dunning_segment_rule_id.sudo().name)
         elif count and count < company.dunning_behaviour_min_history:

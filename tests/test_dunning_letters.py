@@ -175,6 +175,19 @@ class TestDunningLetters(LettersCommon):
         self.assertEqual(len(actions[0].message_ids), posts, "and does not post it twice")
         self.assertEqual(actions[0].letter_state, "printed")
 
+    def test_no_letter_goes_out_once_nothing_is_owed(self):
+        invoice = self._invoice(self.customer, 1000, "2025-01-01")
+        action = self._followup(self.customer)
+        with freeze_time("2025-03-20"):
+            action.action_send()
+        self.assertEqual(action.letter_state, "to_print")
+        self._pay(invoice, 1000, "2025-03-21")
+        self.env["account.dunning.action"]._cron_render_letters()
+        self.assertEqual((action.letter_state, action.letter_attachment_id.id), ("none", False))
+        self.assertIn("nothing is owed", action.message_ids[0].body)
+        with self.assertRaisesRegex(UserError, "no letter to print"):
+            action.action_print_letters()
+
     def test_single_euro_total_gets_a_sepa_transfer_qr_code(self):
         self.formal_level.direct_entry = False
         euro = self.env.ref("base.EUR")

@@ -278,7 +278,7 @@ class TestPaymentIncidents(PaymentBehaviourCommon):
         partner = customer.with_company(self.company)
         self.assertEqual(partner.dunning_segment, "risky")
         self.assertEqual(partner.dunning_dispute_count, 3)
-        self.assertIn("Incidents: 3 disputed invoices, 0 formal notices.", partner.dunning_segment_explanation)
+        self.assertIn("Incidents: 3 disputed invoices.", partner.dunning_segment_explanation)
         self.assertIn("Disputed three invoices or more", partner.dunning_segment_explanation)
         self.assertEqual(invoices[0].dunning_dispute_date, TODAY)
         # as of the day before the disputes, they did not exist yet

@@ -52,11 +52,18 @@ class AccountDunningRunWizard(models.TransientModel):
         return {
             "partner_id": entry["partner"].id,
             "level_id": level.id if level and not entry.get("reason") else False,
-            "channels": ", ".join(level._get_channels()) if level and not entry.get("reason") else "",
+            "channels": self._channel_labels(level) if level and not entry.get("reason") else "",
             "move_count": len(entry["moves"]),
             "amount": entry.get("amount", 0.0),
             "skip_reason": reasons.get(entry["reason"], "") if entry.get("reason") else "",
         }
+
+    @api.model
+    def _channel_labels(self, level):
+        """The level's channels as the user reads them (Email, SMS, Letter, Phone Call)."""
+        return ", ".join(
+            level._fields[f"channel_{code}"].get_description(self.env)["string"] for code in level._get_channels()
+        )
 
     def action_run(self):
         """Run the follow-ups at that date and show the follow-ups created."""

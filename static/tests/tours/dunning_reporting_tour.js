@@ -36,7 +36,7 @@ registry.category("web_tour.tours").add("account_dunning_reporting_tour", {
         waitForBreadcrumb("Follow-up KPIs"),
         {
             content: "The dashboard shows a card per month measured (real data, not the sample)",
-            trigger: ".o_kanban_view:not(:has(.o_view_sample_data)) .o_kanban_record:contains(DSO countback):contains(Collection rate)",
+            trigger: ".o_kanban_view:not(:has(.o_view_sample_data)) .o_kanban_record:contains(Best possible DSO):contains(Collection rate)",
         },
         {
             content: "Last month's card shows the open invoice in the closing receivables",
