@@ -138,6 +138,10 @@ def write_letters(env, out_dir):
             os.remove(os.path.join(folder, name))
     env["account.dunning.action"]._cron_render_letters()  # the job that follows the daily run
     letters.filtered(lambda letter: not letter.letter_attachment_id)._render_letter_pdf()  # shows any error
+    withdrawn = letters.filtered(lambda letter: letter.letter_state == "none")
+    if withdrawn:
+        print(f"  withdrawn (paid since): {', '.join(withdrawn.mapped('name'))}")
+    letters -= withdrawn
     batch = letters._get_letters_batch_pdf()
     letters.action_mark_printed()
     for letter in letters:
