@@ -28,3 +28,17 @@ from . import account_dunning_kpi_refresh
 from . import account_dunning_segment_rule
 from . import account_dunning_segment_change
 from . import account_dunning_job_failure
+from . import account_dunning_access
+from . import account_dunning_access_page
+from . import account_dunning_access_answers
+from . import account_dunning_answer
+from . import account_dunning_dispute_reason
+from . import account_dunning_action_answers
+from . import account_dunning_run_answers
+from . import account_move_answers
+from . import res_partner_answers
+from . import res_company_answers
+from . import res_config_settings_answers
+from . import mail_thread
+from . import mail_activity
+from . import payment_transaction
