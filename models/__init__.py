@@ -42,3 +42,4 @@ from . import res_config_settings_answers
 from . import mail_thread
 from . import mail_activity
 from . import payment_transaction
+from . import mail_template
