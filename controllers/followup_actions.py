@@ -95,6 +95,10 @@ class DunningFollowupActions(DunningFollowupPage):
     def _dunning_payment_selection(self, access, move_ids):
         """The selected invoices to pay online, their one currency and the amount they owe."""
         access._dunning_check_enabled("pay")
+        if not access._dunning_payer():
+            raise ValidationError(
+                access.env._("Online payment needs an email address on your account: please pay by bank transfer.")
+            )
         moves = access._dunning_selected_moves(move_ids)
         if len(moves.currency_id) > 1:
             raise ValidationError(
@@ -114,7 +118,7 @@ class DunningFollowupActions(DunningFollowupPage):
             return self._dunning_render_page(access, error=exc.args[0], status=400)
         values = self._get_common_page_view_values(
             invoices_data={
-                "partner": access.partner_id,
+                "partner": access._dunning_payer(),
                 "company": access.company_id,
                 "total_amount": amount,
                 "currency": currency,
@@ -142,7 +146,7 @@ class DunningFollowupActions(DunningFollowupPage):
         if amount is not None and currency.compare_amounts(float(amount), due) != 0:
             raise ValidationError(access.env._("The amount due has changed: reload the page."))
         self._validate_transaction_kwargs(kwargs)
-        partner = request.env.user.partner_id if not request.env.user._is_public() else access.partner_id
+        partner = request.env.user.partner_id if not request.env.user._is_public() else access._dunning_payer()
         kwargs["landing_route"] = f"/followup/{token}?done=online"
         tx_sudo = self._create_transaction(
             amount=due,

@@ -129,6 +129,17 @@ class AccountDunningAccess(models.Model):
             "base_path": f"/followup/{self.token}",
         }
 
+    def _dunning_payer(self):
+        """Who pays online for the customer: the customer itself, else its invoice address, else one of its contacts,
+        the first that has an email (Odoo writes to the payer when the payment is confirmed); None without any."""
+        self.ensure_one()
+        customer = self.partner_id
+        invoice_address = customer.browse(customer.address_get(["invoice"])["invoice"])
+        for partner in customer | invoice_address | customer.child_ids:
+            if partner.email:
+                return partner
+        return None
+
     def _dunning_lang(self):
         """The customer's language when it is installed, else the company's partner's, else English."""
         self.ensure_one()
