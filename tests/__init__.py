@@ -25,3 +25,4 @@ from . import test_dunning_answers_security
 from . import test_dunning_answers_replies
 from . import test_dunning_answers_smtp
 from . import test_dunning_answers_report
+from . import test_dunning_answers_tours
