@@ -62,7 +62,7 @@ class AccountDunningAnswer(models.Model):
     payment_reference = fields.Char(readonly=True)
     pause_until = fields.Date(string="Chase Paused Until", readonly=True)
     promise_date = fields.Date(string="Promised For", readonly=True)
-    dispute_reason_id = fields.Many2one("account.dunning.dispute.reason", string="Dispute Reason", readonly=True)
+    dispute_reason_id = fields.Many2one("account.dunning.dispute.reason", readonly=True)
     comment = fields.Text(readonly=True)
     attachment_ids = fields.Many2many("ir.attachment", string="Documents", readonly=True)
     message_id = fields.Many2one("mail.message", string="Email", readonly=True, ondelete="set null")

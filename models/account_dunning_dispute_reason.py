@@ -12,9 +12,7 @@ class AccountDunningDisputeReason(models.Model):
     company_id = fields.Many2one(
         "res.company", index=True, help="Leave empty to offer this reason to the customers of every company."
     )
-    comment_required = fields.Boolean(
-        string="Comment Required", help="The customer must explain the dispute in a comment (e.g. 'Other')."
-    )
+    comment_required = fields.Boolean(help="The customer must explain the dispute in a comment (e.g. 'Other').")
 
     def _dunning_for_company(self, company):
         """Active reasons a customer of this company may choose, in their order."""

@@ -20,12 +20,13 @@ class PaymentTransaction(models.Model):
     def _post_process(self):
         """A payment confirmed from the follow-up page is the customer's answer: noted on the follow-up and the
         invoices (already paid and reconciled by Odoo), with a task for the responsible."""
-        super()._post_process()
+        result = super()._post_process()
         # sudo: the transaction is post-processed for an anonymous payer, as Odoo does
         done = self.sudo().filtered(lambda tx: tx.state == "done" and tx.dunning_access_id)
         answered = self.env["account.dunning.answer"].sudo().search([("transaction_id", "in", done.ids)])
         for tx in done.filtered(lambda tx: tx not in answered.transaction_id):
             tx._dunning_record_online_payment()
+        return result
 
     def _dunning_record_online_payment(self):
         """Record the online payment as the customer's answer to its latest follow-up."""
