@@ -121,13 +121,29 @@ class AccountDunningAccess(models.Model):
             "totals": totals,
             "instructions": self._dunning_payment_instructions(totals),
             "enabled": {
-                kind: company._dunning_page_action_enabled(kind) for kind in ("pay", "paid", "promise", "dispute")
+                "pay": company._dunning_page_action_enabled("pay") and self._dunning_online_payment_available(totals),
+                **{kind: company._dunning_page_action_enabled(kind) for kind in ("paid", "promise", "dispute")},
             },
             "reasons": self.env["account.dunning.dispute.reason"]._dunning_for_company(company),
             "promise_max": fields.Date.add(today, days=company.dunning_promise_max_days),
             "responsible": self.partner_id.with_company(company).sudo()._dunning_get_responsible(),
             "base_path": f"/followup/{self.token}",
         }
+
+    def _dunning_online_payment_available(self, totals):
+        """Whether the company has a published payment provider for the customer's amount due (first currency)."""
+        self.ensure_one()
+        payer = self._dunning_payer()
+        if not totals or not payer:
+            return False
+        currency, amount = totals[0]
+        # sudo: the company's providers, as Odoo's payment form lists them for an anonymous payer
+        providers = (
+            self.env["payment.provider"]
+            .sudo()
+            ._get_compatible_providers(self.company_id.id, payer.id, amount, currency_id=currency.id)
+        )
+        return bool(providers)
 
     def _dunning_payer(self):
         """Who pays online for the customer: the customer itself, else its invoice address, else one of its contacts,

@@ -32,6 +32,7 @@ class TestDunningAnswersPage(DunningAnswersCommon, HttpCase):
         self.assertEqual(self.access.expiry_date, self.today + timedelta(days=90))
         self.assertGreaterEqual(len(self.access.token), 43)
         self.assertEqual(self.action._get_payment_url(), self.access.url, "the SMS and letter link")
+        self.assertEqual(self.action._get_letter_values()["payment_url"], self.access.url, "the letter's link")
         self.assertIn(self.access.url, self.action.dunning_invoice_table, "the email's link")
         page = self.url_open(self._path(self.access))
         self.assertEqual(page.status_code, 200)
@@ -53,6 +54,10 @@ class TestDunningAnswersPage(DunningAnswersCommon, HttpCase):
         self.assertNotIn("Martin SA", html)
         self.assertEqual(self.access.rate_view_count, 1)
         self.assertTrue(self.access.last_used)
+        self.assertNotIn("o_dunning_pay_now", html, "no payment provider in the company: no Pay now")
+        response = self._post_form(self.access, "pay", {"move_ids": [str(self.old.id)]})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("Online payment is not available", response.text)
 
     def test_page_speaks_the_customer_language(self):
         self.env["res.lang"]._activate_lang("fr_FR")
