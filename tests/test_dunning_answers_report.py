@@ -95,6 +95,19 @@ class TestDunningAnswersReport(DunningAnswersCommon):
             self.late_payer: ("email", 1, 0, 0, 0),  # answered online, but 8 days after the follow-up
             self.silent: ("email", 0, 0, 0, 0),
         }
+        self._assert_rows(expected)
+        # per level and channel, as the pivot shows them
+        groups = self.env["account.dunning.effectiveness"]._read_group(
+            [("company_id", "=", self.company.id)],
+            ["level_id", "channel"],
+            ["answered_count:sum", "promised_count:sum", "disputed_count:sum", "paid_online_7_count:sum"],
+        )
+        totals = {(level, channel): values for level, channel, *values in groups}
+        self.assertEqual(totals[(self.levels[0], "email")], [3, 1, 1, 0])
+        self.assertEqual(totals[(self.levels[0], "letter")], [1, 0, 0, 1])
+
+    def _assert_rows(self, expected):
+        """{customer: (channel, answered, promised, disputed, paid online within 7 days)} on its one row."""
         for partner, (channel, answered, promised, disputed, online_7) in expected.items():
             with self.subTest(customer=partner.name):
                 self.assertRecordValues(
@@ -109,12 +122,3 @@ class TestDunningAnswersReport(DunningAnswersCommon):
                         }
                     ],
                 )
-        # per level and channel, as the pivot shows them
-        groups = self.env["account.dunning.effectiveness"]._read_group(
-            [("company_id", "=", self.company.id)],
-            ["level_id", "channel"],
-            ["answered_count:sum", "promised_count:sum", "disputed_count:sum", "paid_online_7_count:sum"],
-        )
-        totals = {(level, channel): values for level, channel, *values in groups}
-        self.assertEqual(totals[(self.levels[0], "email")], [3, 1, 1, 0])
-        self.assertEqual(totals[(self.levels[0], "letter")], [1, 0, 0, 1])
