@@ -19,6 +19,7 @@
         "data/account_dunning_scenario_data.xml",
         "data/account_dunning_ecb_rate_data.xml",
         "data/account_dunning_legal_rate_data.xml",
+        "data/account_dunning_dispute_reason_data.xml",
         "views/res_partner_views.xml",
         "views/account_dunning_segment_views.xml",
         "views/account_dunning_level_views.xml",
@@ -40,6 +41,10 @@
         "report/account_dunning_analysis_views.xml",
         "report/account_dunning_effectiveness_views.xml",
         "views/account_dunning_reporting_menus.xml",
+        "views/account_dunning_answer_views.xml",
+        "views/account_dunning_answers_inherit_views.xml",
+        "views/account_dunning_portal_templates.xml",
+        "report/account_dunning_statement_report.xml",
         "data/ir_cron_data.xml",
     ],
     "assets": {

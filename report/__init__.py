@@ -1,3 +1,4 @@
 from . import account_dunning_cash_forecast
 from . import account_dunning_analysis
 from . import account_dunning_effectiveness
+from . import account_dunning_effectiveness_answers

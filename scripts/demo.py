@@ -122,6 +122,26 @@ def run_followups(env, today):
         print("  skipped: " + ", ".join(f"{reason} {count}" for reason, count in sorted(reasons.items())))
 
 
+def print_followup_page(env):
+    """The follow-up page link of one customer followed up by email: what its reminder links to."""
+    action = env["account.dunning.action"].search(
+        [
+            ("company_id", "=", env.company.id),
+            ("state", "=", "done"),
+            ("access_id", "!=", False),
+            ("channel_email", "=", True),
+        ],
+        order="date desc, id desc",
+        limit=1,
+    )
+    if not action:
+        return
+    print()
+    print(f"== Follow-up page of {action.partner_id.name} (the link of its reminder {action.name}) ==")
+    print(f"  {action.access_id.url}")
+    print("  Open it in a browser while the demo database is served (see below): no login needed.")
+
+
 def write_letters(env, out_dir):
     """Print the letter queue: one PDF per letter plus the batch PDF, written into `out_dir`; print their paths."""
     letters = env["account.dunning.action"].search(
@@ -269,6 +289,7 @@ def main(argv):
         env = env(context={})
         print_summary(env, partners, today)
         run_followups(env, today)
+        print_followup_page(env)
         cr.commit()
         write_letters(env, args.out)
         print_kpis(env, today)

@@ -94,15 +94,17 @@ ODOO_RC=$?
 CHILD=
 LOGS=("$WORK/test.log")
 if [ "$TAGS" = "/$MODULE" ] && [ "$ODOO_RC" = 0 ]; then
-    # Other apps are optional: the tests above ran without them. Now install Snailmail, Sales and Purchase on the
-    # same database and run the tests that need them: letters posted through Snailmail, and the users of Sales
-    # and Purchase opening invoices, bills and customers (the module must neither require them nor break them).
+    # Other apps are optional: the tests above ran without them. Now install Snailmail, Sales, Purchase and the
+    # demo payment provider on the same database and run the tests that need them: letters posted through
+    # Snailmail, the users of Sales and Purchase opening invoices, bills and customers (the module must neither
+    # require them nor break them), and a customer paying online from its follow-up page in a browser.
     phase apps
-    log "optional apps: installing Snailmail, Sales and Purchase, then testing with them"
-    "$PYTHON" -m odoo "${ODOO_ARGS[@]}" -i snailmail,sale,purchase --stop-after-init >"$WORK/apps_install.log" 2>&1 &
+    log "optional apps: installing Snailmail, Sales, Purchase and the demo payment provider, then testing with them"
+    "$PYTHON" -m odoo "${ODOO_ARGS[@]}" -i snailmail,sale,purchase,payment_demo --stop-after-init \
+        >"$WORK/apps_install.log" 2>&1 &
     CHILD=$!; wait "$CHILD" || ODOO_RC=$?; CHILD=
     "$PYTHON" -m odoo "${ODOO_ARGS[@]}" --test-enable --http-port="$HTTP_PORT" --stop-after-init \
-        --test-tags "dunning_apps/$MODULE,/$MODULE:TestDunningLetters.test_sending_by_post_uses_snailmail_only_when_installed" \
+        --test-tags "dunning_apps/$MODULE,dunning_pay/$MODULE,/$MODULE:TestDunningLetters.test_sending_by_post_uses_snailmail_only_when_installed" \
         >"$WORK/apps_test.log" 2>&1 &
     CHILD=$!; wait "$CHILD" || ODOO_RC=$?; CHILD=
     LOGS+=("$WORK/apps_install.log" "$WORK/apps_test.log")

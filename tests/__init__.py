@@ -21,3 +21,9 @@ from . import test_dunning_tours
 from . import test_dunning_other_apps
 from . import test_dunning_legal
 from . import test_dunning_checklist
+from . import test_dunning_answers_page
+from . import test_dunning_answers_security
+from . import test_dunning_answers_replies
+from . import test_dunning_answers_smtp
+from . import test_dunning_answers_report
+from . import test_dunning_answers_tours

@@ -1,0 +1,2 @@
+from . import followup_page
+from . import followup_actions
