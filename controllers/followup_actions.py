@@ -141,7 +141,9 @@ class DunningFollowupActions(DunningFollowupPage):
         what the browser says; the customer's link is kept on the transaction (its answer once confirmed)."""
         access = request.env["account.dunning.access"]._dunning_find(token)
         if not access or not access._dunning_hit("post"):
-            raise ValidationError(request.env._("This link is not valid any more: open the link of your reminder."))
+            raise ValidationError(
+                request.env._("This link is not valid any more: open the link of the latest reminder you received.")
+            )
         moves, currency, due = self._dunning_payment_selection(access, move_ids.split("-"))
         if amount is not None and currency.compare_amounts(float(amount), due) != 0:
             raise ValidationError(access.env._("The amount due has changed: reload the page."))

@@ -34,9 +34,25 @@ class DunningFollowupPage(PortalAccount):
             "paid": _("Thank you: we noted your payment and will look for it on our bank statement."),
             "promise": _("Thank you: we noted your promise to pay."),
             "dispute": _("Thank you: we received your dispute and will come back to you."),
-            "online": _("Thank you for your payment. It may take a moment to show on this page."),
         }
+        if done == "online":
+            return self._dunning_online_result(access)
         return messages.get(done)
+
+    def _dunning_online_result(self, access):
+        """What became of the customer's latest online payment from this link: thanks only when it went through."""
+        _ = access.env._
+        # sudo: the link was checked; its own transactions only
+        transaction = (
+            request.env["payment.transaction"]
+            .sudo()
+            .search([("dunning_access_id", "=", access.id)], order="id desc", limit=1)
+        )
+        if transaction.state in ("done", "authorized"):
+            return _("Thank you for your payment. It may take a moment to show on this page.")
+        if transaction.state == "pending":
+            return _("Your payment is being processed: it will show on this page once confirmed.")
+        return _("Your payment was not completed and nothing was charged: try again, or pay by bank transfer.")
 
     def _dunning_render_page(self, access, error=None, success=None, status=200):
         values = access._dunning_page_values()

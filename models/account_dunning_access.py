@@ -2,7 +2,7 @@ import re
 import secrets
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from .dunning_security import BILLING, check_billing
 
@@ -57,7 +57,9 @@ class AccountDunningAccess(models.Model):
     def _compute_display_name(self):
         for access in self:
             access.display_name = self.env._(
-                "%(customer)s, until %(date)s", customer=access.partner_id.display_name, date=access.expiry_date
+                "%(customer)s, until %(date)s",
+                customer=access.partner_id.display_name,
+                date=format_date(self.env, access.expiry_date),
             )
 
     @api.model

@@ -4,6 +4,7 @@ from stdnum import iso11649
 
 from odoo import fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
 
 
 class AccountDunningAccess(models.Model):
@@ -54,7 +55,8 @@ class AccountDunningAccess(models.Model):
         if move.dunning_dispute:
             status.append(("disputed", _("Disputed")))
         if move.dunning_promise_date and move.dunning_promise_date >= today:
-            status.append(("promised", _("Payment promised for %(date)s", date=move.dunning_promise_date)))
+            promised = format_date(self.env, move.dunning_promise_date)
+            status.append(("promised", _("Payment promised for %(date)s", date=promised)))
         if move.dunning_pause_until and move.dunning_pause_until >= today:
             status.append(("announced", _("Payment announced")))
         return status

@@ -132,7 +132,8 @@ class AccountDunningAction(models.Model):
             self._message_log(body=self.env._("Automatic reply (out of office): the follow-ups go on."))
             return
         note = self.env._(
-            "The customer replied to this follow-up (%(email)s): no new follow-up until the reply is marked handled.",
+            "The customer replied to this follow-up (%(email)s): no new follow-up until the reply is marked handled "
+            "or the company's pause after a reply has passed.",
             email=message.email_from or "",
         )
         self.env["account.dunning.answer"]._dunning_record(

@@ -8,7 +8,7 @@ class AccountMove(models.Model):
 
     # The customer answers back (issue 13): a payment announced on the follow-up page pauses the chase.
     dunning_paid_announced_date = fields.Date(
-        string="Payment Announced For",
+        string="Payment Date Announced",
         copy=False,
         readonly=True,
         help="Day the customer says it paid this invoice (on its follow-up page).",

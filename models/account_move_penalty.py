@@ -270,7 +270,8 @@ class AccountMove(models.Model):
                 raise UserError(
                     self.env._(
                         "No exchange rate of %(currency)s on or before %(date)s: the 40 EUR recovery indemnity of "
-                        "%(invoice)s cannot be converted. Enter the rate (Invoicing > Configuration > Currencies).",
+                        "%(invoice)s cannot be converted. Enter the rate (Invoicing > Configuration > Accounting > "
+                        "Currencies).",
                         currency=needed.name,
                         date=fields.Date.to_string(day),
                         invoice=self.name,

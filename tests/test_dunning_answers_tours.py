@@ -106,8 +106,28 @@ class TestDunningAnswersPayTour(DunningAnswersCommon, HttpCase):
         answer = action.answer_ids
         self.assertRecordValues(answer, [{"kind": "online", "transaction_id": transaction.id, "amount": 1000.0}])
         self.assertEqual(answer.activity_id.user_id, self.collector)
-        # the chase stops for the paid invoice
         # the chase stops for the paid invoice (the payment also refreshed the customer's tolerance: paid 20 days
         # late, it now gets 20 days; 40 days on, the other invoice is 50 days late, 30 beyond the tolerance)
         later = self._run(self.today + timedelta(days=40), preview=True)["followups"]
         self.assertEqual([entry["moves"] for entry in later], [other])
+
+    def test_a_failed_online_payment_is_not_thanked(self):
+        customer = self._create_customer("Cancel Customer", email="ap@cancel.example")
+        invoice = self._overdue(customer, 500, 20)
+        action = self._send_followup(customer)
+        # sudo: a transaction made as the payment form would, then cancelled by the customer at the provider
+        self.env["payment.transaction"].sudo().create(
+            {
+                "provider_id": self.provider.id,
+                "payment_method_id": self.provider.payment_method_ids[:1].id,
+                "amount": 500.0,
+                "currency_id": invoice.currency_id.id,
+                "partner_id": customer.id,
+                "invoice_ids": [(6, 0, invoice.ids)],
+                "dunning_access_id": action.access_id.id,
+                "state": "cancel",
+            }
+        )
+        page = self.url_open(f"/followup/{action.access_id.token}?done=online").text
+        self.assertIn("was not completed", page)
+        self.assertNotIn("Thank you for your payment", page)
