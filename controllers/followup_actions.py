@@ -133,7 +133,7 @@ class DunningFollowupActions(DunningFollowupPage):
         values.update(
             amount=amount, moves=moves, access=access, company=access.company_id, page_name="dunning_followup"
         )
-        return request.render("account_dunning.followup_pay_page", values)
+        return self._dunning_render("account_dunning.followup_pay_page", values)
 
     @http.route("/followup/<string:token>/transaction/<string:move_ids>", type="json", auth="public")
     def dunning_followup_transaction(self, token, move_ids, amount=None, access_token=None, **kwargs):

@@ -24,8 +24,13 @@ class DunningFollowupPage(PortalAccount):
         request.update_context(lang=lang)
         return access.with_context(lang=lang), None
 
+    def _dunning_render(self, template, values, status=200):
+        """Render a page of ours, in the customer's language only and without the portal footer: without the
+        website app, the footer's language selector would link to addresses that do not exist."""
+        return request.render(template, dict(values, no_footer=True), status=status)
+
     def _dunning_error_page(self, template, status):
-        return request.render(template, {"page_name": "dunning_followup"}, status=status)
+        return self._dunning_render(template, {"page_name": "dunning_followup"}, status=status)
 
     def _dunning_success_message(self, access, done):
         """The thanks shown after an answer (the form redirects to the page with ?done=...)."""
@@ -57,7 +62,7 @@ class DunningFollowupPage(PortalAccount):
     def _dunning_render_page(self, access, error=None, success=None, status=200):
         values = access._dunning_page_values()
         values.update(error=error, success=success, page_name="dunning_followup")
-        return request.render("account_dunning.followup_page", values, status=status)
+        return self._dunning_render("account_dunning.followup_page", values, status=status)
 
     @http.route("/followup/<string:token>", type="http", auth="public", methods=["GET"], website=True, sitemap=False)
     def dunning_followup_page(self, token, done=None, **kwargs):
@@ -142,4 +147,5 @@ class DunningFollowupPage(PortalAccount):
         links = [access_model._dunning_get_for(partner, company)[partner.id] for (company,) in groups]
         if len(links) == 1:
             return request.redirect(f"/followup/{links[0].token}")
-        return request.render("account_dunning.followup_my_page", {"links": links, "page_name": "dunning_followup"})
+        values = {"links": links, "page_name": "dunning_followup"}
+        return self._dunning_render("account_dunning.followup_my_page", values)

@@ -66,6 +66,8 @@ class TestDunningAnswersPage(DunningAnswersCommon, HttpCase):
         self.assertIn('lang="fr-FR"', html)
         self.assertIn(self.old.invoice_date_due.strftime("%d/%m/%Y"), html, "dates in the French format")
         self.assertIn("1\xa0200,00", html, "amounts in the French format")
+        # two languages are installed, but the page has no language selector (its links need the website app)
+        self.assertNotIn("js_language_selector", html)
 
     def test_statement_and_invoice_documents_download(self):
         statement = self.url_open(f"{self._path(self.access)}/statement")
