@@ -20,3 +20,4 @@ from . import test_dunning_jobs
 from . import test_dunning_tours
 from . import test_dunning_other_apps
 from . import test_dunning_legal
+from . import test_dunning_tolerance
