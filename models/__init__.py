@@ -30,3 +30,8 @@ from . import account_dunning_kpi_refresh
 from . import account_dunning_segment_rule
 from . import account_dunning_segment_change
 from . import account_dunning_job_failure
+from . import account_dunning_policy
+from . import account_dunning_replay
+from . import account_dunning_replay_load
+from . import account_dunning_simulation
+from . import account_dunning_simulation_line

@@ -80,7 +80,9 @@ class AccountDunningRun(models.AbstractModel):
     @api.model
     def _get_open_invoice_domain(self, company, date):
         """Posted, unpaid customer invoices of the company that may have reached a level at that date."""
-        scenarios = self.env["account.dunning.scenario"].search([("company_id", "=", company.id)])
+        scenarios = self.env["account.dunning.scenario"].search(
+            [("company_id", "=", company.id), ("policy_id", "=", False)]
+        )
         earliest = min(scenarios.level_ids.mapped("trigger_days") or [0])
         return [
             ("company_id", "=", company.id),
@@ -180,7 +182,9 @@ class AccountDunningRun(models.AbstractModel):
     @api.model
     def _get_scenarios_by_segment(self, company):
         """Active scenario serving each risk segment code in the company."""
-        scenarios = self.env["account.dunning.scenario"].search([("company_id", "=", company.id)])
+        scenarios = self.env["account.dunning.scenario"].search(
+            [("company_id", "=", company.id), ("policy_id", "=", False)]
+        )
         return {segment.code: scenario for scenario in scenarios for segment in scenario.segment_ids}
 
     # ------------------------------------------------------------------

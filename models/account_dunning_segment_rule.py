@@ -14,6 +14,14 @@ class AccountDunningSegmentRule(models.Model):
     sequence = fields.Integer(default=10, help="Rules are tried in this order; the first one that matches decides.")
     active = fields.Boolean(default=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
+    policy_id = fields.Many2one(
+        "account.dunning.policy",
+        string="Draft Policy",
+        ondelete="cascade",
+        index="btree_not_null",
+        check_company=True,
+        help="Set on the copies of a draft policy: the live statistics never use them.",
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     segment = fields.Selection(
         selection=lambda self: self.env["res.partner"]._dunning_segment_selection(),
@@ -136,7 +144,11 @@ class AccountDunningSegmentRule(models.Model):
     @api.model
     def _dunning_create_default_rules(self, companies):
         """Give each company without segment rules the default ones."""
-        with_rules = self.with_context(active_test=False).search([("company_id", "in", companies.ids)]).company_id
+        with_rules = (
+            self.with_context(active_test=False)
+            .search([("company_id", "in", companies.ids), ("policy_id", "=", False)])
+            .company_id
+        )
         vals_list = []
         for company in companies - with_rules:
             # source names in English whoever creates the company; translations are added below

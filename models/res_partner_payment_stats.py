@@ -187,7 +187,7 @@ class ResPartner(models.Model):
         """The company's live segment rules, compiled (account.dunning.segment.rule._dunning_compile())."""
         # sudo: the rules are configuration every user computing statistics must apply
         rules = self.env["account.dunning.segment.rule"].sudo()
-        return rules.search([("company_id", "=", company.id)])._dunning_compile()
+        return rules.search([("company_id", "=", company.id), ("policy_id", "=", False)])._dunning_compile()
 
     def _dunning_classify(self, settings, stats, rules):
         """Add the segment, its rule and the customer's tolerance to its statistics (the nightly job and the policy

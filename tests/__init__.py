@@ -20,4 +20,6 @@ from . import test_dunning_jobs
 from . import test_dunning_tours
 from . import test_dunning_other_apps
 from . import test_dunning_legal
+from . import test_dunning_simulation
 from . import test_dunning_tolerance
+from . import test_dunning_ladders
