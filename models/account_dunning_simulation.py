@@ -89,7 +89,7 @@ class AccountDunningSimulation(models.Model):
         dict (see README.md, Policy simulation)."""
         self.ensure_one()
         check_manager(self.env)
-        if self.company_id not in self.env.user.company_ids:
+        if not self.env.su and self.company_id not in self.env.user.company_ids:
             raise UserError(
                 self.env._("You cannot simulate the follow-ups of %(company)s.", company=self.company_id.name)
             )
