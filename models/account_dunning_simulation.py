@@ -70,6 +70,15 @@ class AccountDunningSimulation(models.Model):
     wait_mean = fields.Float(string="Wait of Late Invoices (days)", readonly=True, copy=False, digits=(16, 1))
     compare_wait_mean = fields.Float(string="Wait (Comparison)", readonly=True, copy=False, digits=(16, 1))
 
+    @api.onchange("company_id")
+    def _onchange_company_id(self):
+        """Another company: its current policy, compared with its fixed ladder."""
+        policies = self.env["account.dunning.policy"]
+        if self.company_id and self.policy_id.company_id != self.company_id:
+            self.policy_id = policies._dunning_live_policy(self.company_id)
+        if self.company_id and self.compare_policy_id and self.compare_policy_id.company_id != self.company_id:
+            self.compare_policy_id = policies._dunning_fixed_ladder(self.company_id)
+
     @api.constrains("date_from", "date_to", "warmup_days")
     def _check_period(self):
         """The period ends by yesterday, after it starts; the warm-up is 0 to 365 days."""

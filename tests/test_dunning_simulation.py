@@ -174,6 +174,15 @@ class TestDunningSimulation(PaymentBehaviourCommon):
         self.assertEqual(result["policy"]["name"], draft.name)
         self.assertEqual(result["comparison"]["invoices_reminded"], 2)
 
+    def test_another_company_gets_its_own_policies(self):
+        other = self.setup_other_company()["company"]
+        simulation = self.env["account.dunning.simulation"].new({"company_id": self.company.id})
+        simulation.company_id = other
+        simulation._onchange_company_id()
+        self.assertEqual(simulation.policy_id.company_id, other)
+        self.assertEqual(simulation.compare_policy_id.company_id, other)
+        self.assertTrue(simulation.compare_policy_id.fixed_ladder)
+
     def test_managers_only_and_sane_periods(self):
         billing = new_test_user(self.env, login="billing_sim", groups="account.group_account_invoice")
         with self.assertRaises(AccessError):
