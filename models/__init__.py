@@ -2,6 +2,7 @@ from . import res_partner
 from . import res_partner_segment
 from . import res_partner_payment_stats
 from . import res_partner_payment_stats_sql
+from . import res_partner_tolerance
 from . import account_dunning_segment
 from . import account_dunning_scenario
 from . import account_dunning_level
@@ -21,6 +22,7 @@ from . import res_config_settings
 from . import account_dunning_run
 from . import account_dunning_run_act
 from . import account_dunning_run_send
+from . import account_dunning_run_decide
 from . import account_dunning_ecb_rate
 from . import account_dunning_legal_rate
 from . import res_partner_bank
@@ -44,3 +46,8 @@ from . import mail_thread
 from . import mail_activity
 from . import payment_transaction
 from . import mail_template
+from . import account_dunning_policy
+from . import account_dunning_replay
+from . import account_dunning_replay_load
+from . import account_dunning_simulation
+from . import account_dunning_simulation_line

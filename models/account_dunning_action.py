@@ -237,9 +237,10 @@ class AccountDunningAction(models.Model):
         (and no hold or litigation follows a paid invoice). Returns the follow-ups still to send."""
         today = fields.Date.context_today(self)
         run = self.env["account.dunning.run"]
+        items = run._get_live_items(today, self.line_ids.move_id)
         for action in self:
             lines = action.line_ids
-            stale = lines.filtered(lambda line: not run._is_move_followed(line.move_id, today))
+            stale = lines.filtered(lambda line: not run._is_move_followed(items[line.move_id.id], today))
             stale_moves = stale.move_id
             # sudo: follow-up lines are written by the module only (billing users read them)
             stale.sudo().unlink()

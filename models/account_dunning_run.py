@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tools import split_every
 
 from .dunning_security import check_billing
+from .dunning_snapshot import DunningCustomer, DunningItem
 
 # Namespace of the advisory locks taken on customers by the follow-up run (first key of the two-key form).
 DUNNING_LOCK_NAMESPACE = 74_240_417
@@ -79,7 +80,9 @@ class AccountDunningRun(models.AbstractModel):
     @api.model
     def _get_open_invoice_domain(self, company, date):
         """Posted, unpaid customer invoices of the company that may have reached a level at that date."""
-        scenarios = self.env["account.dunning.scenario"].search([("company_id", "=", company.id)])
+        scenarios = self.env["account.dunning.scenario"].search(
+            [("company_id", "=", company.id), ("policy_id", "=", False)]
+        )
         earliest = min(scenarios.level_ids.mapped("trigger_days") or [0])
         return [
             ("company_id", "=", company.id),
@@ -131,8 +134,9 @@ class AccountDunningRun(models.AbstractModel):
 
     @api.model
     def _get_history(self, company, date, partners):
-        """Per customer: date of the last follow-up, pending validation, already followed up that day, and its
-        follow-ups that failed since, per level (the run retries them on the same record).
+        """Per customer (see _new_history()): date of its last follow-up and of its last post-due one, pending
+        validation, already followed up that day, and its follow-ups that failed since, per level (the run retries
+        them on the same record).
 
         A follow-up cancelled with a date after the run date (a run made later for an earlier day) is ignored.
         """
@@ -146,13 +150,15 @@ class AccountDunningRun(models.AbstractModel):
                 ("state", "=", "cancelled"),
                 ("date", "<=", date),
             ],
-            ["partner_id", "state"],
+            ["partner_id", "state", "level_id"],
             ["date:max"],
         )
-        history = defaultdict(lambda: {"last_date": False, "pending": False, "today": False, "failed": {}})
-        for partner, state, last_date in groups:
+        history = defaultdict(self._new_history)
+        for partner, state, level, last_date in groups:
             entry = history[partner.id]
             entry["last_date"] = max(entry["last_date"] or last_date, last_date)
+            if level.trigger_days >= 0:
+                entry["last_post_due_date"] = max(entry["last_post_due_date"] or last_date, last_date)
             if state == "to_validate":
                 entry["pending"] = True
             if state in ("to_validate", "done") and last_date == date:
@@ -176,35 +182,23 @@ class AccountDunningRun(models.AbstractModel):
     @api.model
     def _get_scenarios_by_segment(self, company):
         """Active scenario serving each risk segment code in the company."""
-        scenarios = self.env["account.dunning.scenario"].search([("company_id", "=", company.id)])
+        scenarios = self.env["account.dunning.scenario"].search(
+            [("company_id", "=", company.id), ("policy_id", "=", False)]
+        )
         return {segment.code: scenario for scenario in scenarios for segment in scenario.segment_ids}
 
     # ------------------------------------------------------------------
-    # Decide
+    # Decide (the rules: account_dunning_run_decide.py), from snapshots of the live records
     # ------------------------------------------------------------------
     @api.model
     def _decide(self, company, date, moves):
         """Per customer: the level due and the invoices it covers, or why nothing is sent."""
-        partners = moves.commercial_partner_id.with_company(company)
-        credits = self._get_outstanding_credits(company, partners)
-        history = self._get_history(company, date, partners)
-        scenarios_by_segment = self._get_scenarios_by_segment(company)
-        moves_by_partner = defaultdict(lambda: self.env["account.move"])
-        for move in moves:
-            moves_by_partner[move.commercial_partner_id.id] |= move
-        due_dates = moves._dunning_open_due_dates()
+        customers = self._get_live_customers(company, date, moves)
+        history = self._get_history(company, date, moves.commercial_partner_id)
         followups, skipped = [], []
-        for partner in partners:
-            decision = self._decide_partner(
-                company,
-                date,
-                partner,
-                moves_by_partner[partner.id],
-                scenario=partner.dunning_scenario_id or scenarios_by_segment.get(partner.dunning_segment or "new"),
-                credit=credits.get(partner.id, 0.0),
-                history=history[partner.id],
-                due_dates=due_dates,
-            )
+        for customer in customers:
+            decision = self._decide_partner(company, date, customer, history[customer.partner.id])
+            decision = self._get_run_decision(decision)
             if decision.get("reason"):
                 skipped.append(decision)
             elif decision.get("level"):
@@ -212,27 +206,74 @@ class AccountDunningRun(models.AbstractModel):
         return followups, skipped
 
     @api.model
-    def _is_move_followed(self, move, date):
-        """An invoice is followed up unless disputed, in litigation, under a running promise or paid."""
-        if move.dunning_dispute or move.dunning_litigation or move.payment_state == "in_payment":
-            return False
-        if move.dunning_promise_date and move.dunning_promise_date >= date:
-            return False
-        return not (
-            move.currency_id.is_zero(move.amount_residual)
-            or move.company_currency_id.is_zero(move.amount_residual_signed)
-        )
+    def _get_run_decision(self, decision):
+        """A decision on snapshots in the run's terms: the invoices as a recordset, the level and scenario records,
+        and the due date of each invoice's oldest open instalment."""
+        items = decision.pop("items")
+        ladder = decision.pop("ladder", None)
+        level = decision["level"]
+        decision.update(moves=self.env["account.move"].union(*(item.move for item in items)))
+        decision["level"] = level.record if level else False
+        if ladder:
+            decision.update(scenario=ladder.scenario, due_dates={item.id: item.due_date for item in items})
+        return decision
 
     @api.model
-    def _get_reached_rank(self, levels, due_date, date, tolerance):
-        """Highest level reached by an invoice: due date (its oldest open instalment's) + tolerance + level
-        trigger <= date (-1: none)."""
-        days = (date - due_date).days - tolerance
-        reached = -1
-        for rank, level in enumerate(levels):
-            if level.trigger_days <= days:
-                reached = rank
-        return reached
+    def _get_live_customers(self, company, date, moves):
+        """Snapshots of the customers of these open invoices, from their current records (one grouped read each)."""
+        partners = moves.commercial_partner_id.with_company(company)
+        credits = self._get_outstanding_credits(company, partners)
+        scenarios_by_segment = self._get_scenarios_by_segment(company)
+        settings = company._dunning_policy_settings()
+        items_by_partner = defaultdict(list)
+        for item in self._get_live_items(date, moves).values():
+            items_by_partner[item.move.commercial_partner_id.id].append(item)
+        ladders = {}
+        customers = []
+        for partner in partners:
+            scenario = partner.dunning_scenario_id or scenarios_by_segment.get(partner.dunning_segment or "new")
+            if scenario.id not in ladders:
+                ladders[scenario.id] = self._get_ladder(scenario)
+            customers.append(
+                DunningCustomer(
+                    partner=partner,
+                    items=items_by_partner[partner.id],
+                    ladder=ladders[scenario.id],
+                    segment=partner.dunning_segment or "new",
+                    tolerance=self._get_tolerance(company, partner),
+                    stats=partner._dunning_stored_stats(),
+                    settings=settings,
+                    credit=credits.get(partner.id, 0.0),
+                    excluded=partner.dunning_excluded,
+                )
+            )
+        return customers
+
+    @api.model
+    def _get_live_items(self, date, moves):
+        """Snapshots of open invoices as they are now: {invoice id: DunningItem}."""
+        due_dates = moves._dunning_open_due_dates()
+        ranks = {level.id: self._get_level_rank(level) for level in moves.dunning_level_id}
+        return {
+            move.id: DunningItem(
+                id=move.id,
+                move=move,
+                due_date=due_dates[move.id],
+                residual=move.amount_residual_signed,
+                amount=abs(move.amount_total_signed),
+                level_rank=ranks.get(move.dunning_level_id.id, -1),
+                settled=move.currency_id.is_zero(move.amount_residual)
+                or move.company_currency_id.is_zero(move.amount_residual_signed),
+                disputed=move.dunning_dispute,
+                litigation=move.dunning_litigation,
+                in_payment=move.payment_state == "in_payment",
+                promise_date=move.dunning_promise_date or None,
+                promise_broken=bool(move.dunning_promise_date)
+                and move.dunning_promise_date < date
+                and not move._dunning_promise_is_kept(),
+            )
+            for move in moves
+        }
 
     @api.model
     def _get_level_rank(self, level):
@@ -242,97 +283,8 @@ class AccountDunningRun(models.AbstractModel):
         return level.scenario_id._get_ordered_levels().ids.index(level.id)
 
     @api.model
-    def _get_target_rank(self, levels, previous, reached):
-        """Escalate one level at a time, unless a level between allows direct entry."""
-        for rank in range(reached, previous + 1, -1):
-            if levels[rank].direct_entry:
-                return rank
-        return previous + 1
-
-    @api.model
     def _get_tolerance(self, company, partner):
         """The customer's personal tolerance; one never classified yet (no segment) gets the new-customer one."""
         if not partner.dunning_segment:
             return company.dunning_tolerance_new_days
         return partner.dunning_tolerance_days
-
-    @api.model
-    def _decide_partner(self, company, date, partner, moves, scenario, credit, history, due_dates):
-        """Decide one customer's follow-up; returns a dict with a level, a skip reason, or neither.
-
-        due_dates: {invoice id: due date of its oldest open instalment}.
-        """
-        decision = {"partner": partner, "moves": self.env["account.move"], "level": False, "reason": False}
-        if partner.dunning_excluded:
-            return dict(decision, reason="excluded")
-        if not scenario or not scenario.level_ids:
-            return decision
-        levels = scenario._get_ordered_levels()
-        tolerance = self._get_tolerance(company, partner)
-        reached_by_move = {}
-        for move in moves:
-            if self._is_move_followed(move, date):
-                rank = self._get_reached_rank(levels, due_dates[move.id], date, tolerance)
-                if rank >= 0:
-                    reached_by_move[move] = rank
-        if not reached_by_move:
-            return decision
-        followed = self.env["account.move"].union(*reached_by_move)
-        amount = sum(followed.mapped("amount_residual_signed"))
-        own_due_dates = {move.id: due_dates[move.id] for move in followed}
-        decision.update(moves=followed, amount=amount, scenario=scenario, due_dates=own_due_dates)
-        reason = self._get_blocking_reason(company, history, amount, credit)
-        if reason:
-            return dict(decision, reason=reason)
-        return self._decide_level(company, date, decision, levels, reached_by_move, history)
-
-    @api.model
-    def _get_blocking_reason(self, company, history, amount, credit):
-        """Why a customer with invoices past a level gets nothing today, or False."""
-        if history["today"]:
-            return "already_done"
-        if history["pending"]:
-            return "pending"
-        if company.currency_id.compare_amounts(amount, company.dunning_min_amount) < 0:
-            return "below_minimum"
-        if company.currency_id.compare_amounts(credit, amount) >= 0:
-            return "to_reconcile"
-        return False
-
-    @api.model
-    def _decide_level(self, company, date, decision, levels, reached_by_move, history):
-        """The level to send: one up from the invoices' last level (or the direct-entry level reached), once its
-        interval has passed; one up at once after a broken promise. A level whose follow-up keeps failing is
-        retried on the same record until the company's maximum of attempts."""
-        followed = decision["moves"]
-        previous = max(min(self._get_level_rank(move.dunning_level_id), len(levels) - 1) for move in followed)
-        reached = max(reached_by_move.values())
-        broken_promise = any(move.dunning_promise_date and not move._dunning_promise_is_kept() for move in followed)
-        if broken_promise:
-            target = min(previous + 1, len(levels) - 1)
-        else:
-            if reached <= previous:
-                return decision
-            target = self._get_target_rank(levels, previous, reached)
-            last_date = history["last_date"]
-            if last_date and (date - last_date).days < levels[target].interval_days:
-                return dict(decision, reason="interval")
-        failed = history["failed"].get(levels[target].id)
-        if failed and failed.retry_count >= company.dunning_max_retries:
-            return dict(decision, reason="failing")
-        return dict(decision, level=levels[target], broken_promise=broken_promise, retry_action=failed)
-
-    @api.model
-    def _get_skip_reasons(self):
-        """Labels of the reasons why a customer is not followed up."""
-        return {
-            "excluded": self.env._("Customer excluded from follow-ups"),
-            "already_done": self.env._("Already followed up at this date"),
-            "pending": self.env._("A follow-up is waiting for validation"),
-            "below_minimum": self.env._("Total due below the company minimum"),
-            "to_reconcile": self.env._("Unreconciled payments or credit notes cover the amount due"),
-            "interval": self.env._("Too soon after the previous follow-up"),
-            "locked": self.env._("Handled by another run at the same time"),
-            "error": self.env._("The follow-up could not be recorded (see the server log)"),
-            "failing": self.env._("Its follow-up at this level failed too many times: fix the cause, then retry it"),
-        }

@@ -8,6 +8,10 @@ class AccountDunningRun(models.AbstractModel):
     # payment pauses its invoices, and every follow-up sent carries the customer's page link.
 
     @api.model
+    def _new_history(self):
+        return {**super()._new_history(), "awaiting_answer": False}
+
+    @api.model
     def _get_history(self, company, date, partners):
         """The history also says which customers wait for our answer to their reply."""
         history = super()._get_history(company, date, partners)
@@ -24,11 +28,14 @@ class AccountDunningRun(models.AbstractModel):
         return reason
 
     @api.model
-    def _is_move_followed(self, move, date):
-        """An invoice whose payment the customer announced is not chased while the pause runs."""
-        if move.dunning_pause_until and move.dunning_pause_until >= date:
+    def _is_move_followed(self, item, date):
+        """An invoice whose payment the customer announced is not chased while the pause runs (from the day the
+        customer says it paid, so that a replay of earlier days is not paused)."""
+        move = item.move
+        pause_from = move.dunning_paid_announced_date
+        if move.dunning_pause_until and move.dunning_pause_until >= date and (not pause_from or pause_from <= date):
             return False
-        return super()._is_move_followed(move, date)
+        return super()._is_move_followed(item, date)
 
     @api.model
     def _get_skip_reasons(self):

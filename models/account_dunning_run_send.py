@@ -270,7 +270,14 @@ class AccountDunningRun(models.AbstractModel):
             moves.write({"dunning_level_id": level.id, "dunning_last_date": date})
             moves.filtered(
                 lambda move, date=date: move.dunning_promise_date and move.dunning_promise_date < date
-            ).write({"dunning_promise_date": False, "dunning_promise_amount": 0.0, "dunning_promise_residual": 0.0})
+            ).write(
+                {
+                    "dunning_promise_date": False,
+                    "dunning_promise_amount": 0.0,
+                    "dunning_promise_residual": 0.0,
+                    "dunning_promise_recorded_date": False,
+                }
+            )
         bodies = {
             action.id: self.env._("Follow-up %(name)s sent: %(level)s.", name=action.name, level=action.level_id.name)
             for action in actions

@@ -14,6 +14,14 @@ class AccountDunningSegmentRule(models.Model):
     sequence = fields.Integer(default=10, help="Rules are tried in this order; the first one that matches decides.")
     active = fields.Boolean(default=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
+    policy_id = fields.Many2one(
+        "account.dunning.policy",
+        string="Draft Policy",
+        ondelete="cascade",
+        index="btree_not_null",
+        check_company=True,
+        help="Set on the copies of a draft policy: the live statistics never use them.",
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     segment = fields.Selection(
         selection=lambda self: self.env["res.partner"]._dunning_segment_selection(),
@@ -87,18 +95,31 @@ class AccountDunningSegmentRule(models.Model):
                     self.env._("The segment rule %(rule)s needs at least one threshold.", rule=rule.name)
                 )
 
-    def _dunning_matches(self, stats, min_history):
+    def _dunning_compile(self):
+        """The rules as plain tuples, in order: (rule id, segment, [(statistic, threshold, needs history)]), so that
+        the nightly job and the policy simulation decide many segments without reading the records again."""
+        criteria = self._dunning_criteria()
+        return [
+            (rule.id, rule.segment, [(stat, rule[field], history) for field, stat, history in criteria if rule[field]])
+            for rule in self.sorted(lambda rule: (rule.sequence, rule.id))
+        ]
+
+    @api.model
+    def _dunning_conditions_met(self, conditions, stats, min_history):
         """A rule matches when every threshold it sets is reached; history thresholds need min_history paid invoices."""
-        self.ensure_one()
-        used = [(field, stat, history) for field, stat, history in self._dunning_criteria() if self[field]]
-        if not used:
+        if not conditions:
             return False
-        for field, stat, history in used:
+        for stat, threshold, history in conditions:
             if history and stats["count"] < min_history:
                 return False
-            if (stats.get(stat) or 0) < self[field]:
+            if (stats.get(stat) or 0) < threshold:
                 return False
         return True
+
+    def _dunning_matches(self, stats, min_history):
+        """Whether this rule matches the statistics (see _dunning_conditions_met)."""
+        self.ensure_one()
+        return self._dunning_conditions_met(self._dunning_compile()[0][2], stats, min_history)
 
     @api.model
     def _dunning_default_rules_values(self, company):
@@ -123,7 +144,11 @@ class AccountDunningSegmentRule(models.Model):
     @api.model
     def _dunning_create_default_rules(self, companies):
         """Give each company without segment rules the default ones."""
-        with_rules = self.with_context(active_test=False).search([("company_id", "in", companies.ids)]).company_id
+        with_rules = (
+            self.with_context(active_test=False)
+            .search([("company_id", "in", companies.ids), ("policy_id", "=", False)])
+            .company_id
+        )
         vals_list = []
         for company in companies - with_rules:
             # source names in English whoever creates the company; translations are added below

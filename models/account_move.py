@@ -70,6 +70,13 @@ class AccountMove(models.Model):
         help="Amount due when the promise was recorded.",
         groups=READERS,
     )
+    dunning_promise_recorded_date = fields.Date(
+        string="Promise Recorded On",
+        copy=False,
+        readonly=True,
+        help="Day the promise to pay was recorded: a simulation of the past counts it from then.",
+        groups=READERS,
+    )
     dunning_litigation = fields.Boolean(
         string="In Litigation",
         copy=False,
@@ -179,6 +186,7 @@ class AccountMove(models.Model):
                     "dunning_promise_date": date,
                     "dunning_promise_amount": amount,
                     "dunning_promise_residual": move.amount_residual,
+                    "dunning_promise_recorded_date": fields.Date.context_today(self),
                 }
             )
             move._message_log(body=self.env._("Promise to pay by %(date)s.", date=fields.Date.to_string(date)))

@@ -1,6 +1,26 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+#: setting key of a policy -> company field holding the live value (a draft policy has a field per key)
+DUNNING_POLICY_SETTINGS = {
+    "window_days": "dunning_behaviour_window_days",
+    "grace_days": "dunning_behaviour_grace_days",
+    "min_history": "dunning_behaviour_min_history",
+    "statistic": "dunning_tolerance_statistic",
+    "margin_days": "dunning_tolerance_margin_days",
+    "new_days": "dunning_tolerance_new_days",
+    "cap_good": "dunning_tolerance_cap_good",
+    "cap_occasional": "dunning_tolerance_cap_occasional",
+    "cap_risky": "dunning_tolerance_cap_risky",
+    "cap_bad": "dunning_tolerance_cap_bad",
+    "spread_days": "dunning_tolerance_spread_days",
+    "irregular_days": "dunning_tolerance_irregular_days",
+    "growth_days": "dunning_tolerance_growth_days",
+    "large_factor": "dunning_tolerance_large_factor",
+    "balance_factor": "dunning_tolerance_balance_factor",
+    "dispute_days": "dunning_tolerance_dispute_days",
+}
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -121,7 +141,7 @@ class ResCompany(models.Model):
     )
     dunning_tolerance_margin_days = fields.Integer(
         string="Tolerance Margin (days)",
-        default=2,
+        default=4,
         help="Days added to the customer's usual delay to make its personal tolerance.",
     )
     dunning_tolerance_new_days = fields.Integer(
@@ -130,9 +150,45 @@ class ResCompany(models.Model):
         help="Personal tolerance of a customer whose history is too thin (segment New).",
     )
     dunning_tolerance_cap_good = fields.Integer(string="Tolerance Cap, Good Payers (days)", default=20)
-    dunning_tolerance_cap_occasional = fields.Integer(string="Tolerance Cap, Occasional Late Payers (days)", default=14)
-    dunning_tolerance_cap_risky = fields.Integer(string="Tolerance Cap, Risky Customers (days)", default=0)
+    dunning_tolerance_cap_occasional = fields.Integer(string="Tolerance Cap, Occasional Late Payers (days)", default=20)
+    dunning_tolerance_cap_risky = fields.Integer(string="Tolerance Cap, Risky Customers (days)", default=12)
     dunning_tolerance_cap_bad = fields.Integer(string="Tolerance Cap, Bad Payers (days)", default=0)
+    # The tolerance predictor (res_partner_tolerance.py): what makes an invoice riskier than the customer's habit.
+    dunning_tolerance_spread_days = fields.Integer(
+        string="Steady Habit Spread (days)",
+        default=4,
+        help="A customer a quarter of whose invoices are paid more than this later than its usual delay (75th "
+        "percentile minus median) has no steady habit: its tolerance is short. 0: no limit.",
+    )
+    dunning_tolerance_irregular_days = fields.Integer(
+        string="Tolerance of an Irregular Habit (days)",
+        default=12,
+        help="A customer whose delays spread more than the steady habit spread gets at most this tolerance.",
+    )
+    dunning_tolerance_growth_days = fields.Integer(
+        string="Going Bad: Growth of the Last Delays (days)",
+        default=8,
+        help="A customer whose last three delays grew each time by 3 days or more, and by this many days in all, "
+        "loses its tolerance. 0: not used.",
+    )
+    dunning_tolerance_large_factor = fields.Float(
+        string="Large Invoice Factor",
+        default=3.0,
+        digits=(4, 1),
+        help="An invoice of at least this many times the customer's usual amount gets half the tolerance. 0: not used.",
+    )
+    dunning_tolerance_balance_factor = fields.Float(
+        string="Overdue Balance Factor",
+        default=5.0,
+        digits=(4, 1),
+        help="No tolerance while the customer's overdue amount reaches this many times its usual invoice amount. "
+        "0: not used.",
+    )
+    dunning_tolerance_dispute_days = fields.Integer(
+        string="Dispute Memory (days)",
+        default=90,
+        help="No tolerance for a customer who disputed an invoice during these last days. 0: not used.",
+    )
 
     @api.model
     def _dunning_setting_bounds(self):
@@ -147,6 +203,12 @@ class ResCompany(models.Model):
             "dunning_tolerance_cap_occasional": (0, 120),
             "dunning_tolerance_cap_risky": (0, 120),
             "dunning_tolerance_cap_bad": (0, 120),
+            "dunning_tolerance_spread_days": (0, 60),
+            "dunning_tolerance_irregular_days": (0, 60),
+            "dunning_tolerance_growth_days": (0, 120),
+            "dunning_tolerance_large_factor": (0, 100),
+            "dunning_tolerance_balance_factor": (0, 100),
+            "dunning_tolerance_dispute_days": (0, 3650),
             "dunning_notice_days": (1, 60),
             "dunning_max_retries": (1, 10),
         }
@@ -161,6 +223,12 @@ class ResCompany(models.Model):
         "dunning_tolerance_cap_occasional",
         "dunning_tolerance_cap_risky",
         "dunning_tolerance_cap_bad",
+        "dunning_tolerance_spread_days",
+        "dunning_tolerance_irregular_days",
+        "dunning_tolerance_growth_days",
+        "dunning_tolerance_large_factor",
+        "dunning_tolerance_balance_factor",
+        "dunning_tolerance_dispute_days",
         "dunning_notice_days",
         "dunning_max_retries",
         "dunning_min_amount",
@@ -182,8 +250,8 @@ class ResCompany(models.Model):
             if company.currency_id.compare_amounts(company.dunning_min_amount, 0.0) < 0:
                 raise ValidationError(self.env._("The follow-up minimum amount cannot be negative."))
 
-    def _dunning_tolerance_cap(self, segment):
-        """Most personal tolerance a customer of this segment may get (None: no cap for unknown segments)."""
+    def _dunning_policy_settings(self):
+        """The payment-behaviour and tolerance settings as a plain dict (keys of DUNNING_POLICY_SETTINGS): what the
+        statistics, segments and tolerances read, from the company or from a draft policy alike."""
         self.ensure_one()
-        field = f"dunning_tolerance_cap_{segment}"
-        return self[field] if field in self._fields else None
+        return {key: self[fname] for key, fname in DUNNING_POLICY_SETTINGS.items()}

@@ -108,3 +108,13 @@ class ResConfigSettings(models.TransientModel):
     )
     dunning_tolerance_cap_risky = fields.Integer(related="company_id.dunning_tolerance_cap_risky", readonly=False)
     dunning_tolerance_cap_bad = fields.Integer(related="company_id.dunning_tolerance_cap_bad", readonly=False)
+    dunning_tolerance_spread_days = fields.Integer(related="company_id.dunning_tolerance_spread_days", readonly=False)
+    dunning_tolerance_irregular_days = fields.Integer(
+        related="company_id.dunning_tolerance_irregular_days", readonly=False
+    )
+    dunning_tolerance_growth_days = fields.Integer(related="company_id.dunning_tolerance_growth_days", readonly=False)
+    dunning_tolerance_large_factor = fields.Float(related="company_id.dunning_tolerance_large_factor", readonly=False)
+    dunning_tolerance_balance_factor = fields.Float(
+        related="company_id.dunning_tolerance_balance_factor", readonly=False
+    )
+    dunning_tolerance_dispute_days = fields.Integer(related="company_id.dunning_tolerance_dispute_days", readonly=False)

@@ -99,6 +99,7 @@ class ResPartner(models.Model):
         "account.dunning.scenario",
         string="Follow-up Scenario",
         company_dependent=True,
+        domain=[("policy_id", "=", False)],
         groups=READERS,
         help="Scenario used for this customer instead of the one of its risk segment.",
     )

@@ -74,6 +74,29 @@ class ResPartner(models.Model):
         help="Follow-ups at a formal-notice level sent to the customer during the payment history window.",
         groups=READERS,
     )
+    dunning_amount_avg = fields.Float(
+        string="Usual Invoice Amount",
+        company_dependent=True,
+        readonly=True,
+        digits="Account",
+        help="Average amount of the invoices paid during the payment history window, in company currency.",
+        groups=READERS,
+    )
+    dunning_delay_growth = fields.Float(
+        string="Growth of the Last Delays (days)",
+        company_dependent=True,
+        readonly=True,
+        help="When each of the last three paid invoices was paid at least 3 days later than the one before: by how "
+        "many days the delay grew from the first to the last; 0 otherwise.",
+        groups=READERS,
+    )
+    dunning_last_dispute_date = fields.Date(
+        string="Last Dispute",
+        company_dependent=True,
+        readonly=True,
+        help="Latest day the customer disputed an invoice during the payment history window.",
+        groups=READERS,
+    )
     dunning_stats_date = fields.Date(
         string="Payment Statistics Date", company_dependent=True, readonly=True, groups=READERS
     )
@@ -115,6 +138,9 @@ class ResPartner(models.Model):
         "segment_rule_id": ("dunning_segment_rule_id", "int"),
         "tolerance": ("dunning_tolerance_days", "int"),
         "stats_date": ("dunning_stats_date", "text"),
+        "amount_avg": ("dunning_amount_avg", "numeric"),
+        "delay_growth": ("dunning_delay_growth", "numeric"),
+        "last_dispute_date": ("dunning_last_dispute_date", "text"),
     }
 
     @api.depends_context("company")
@@ -139,23 +165,37 @@ class ResPartner(models.Model):
         if not partners:
             return {}
         self._dunning_flush_accounting()
+        settings = company._dunning_policy_settings()
         partner_ids = None if whole_company else partners.ids
-        paid = self._dunning_paid_invoice_stats(company, as_of, partner_ids)
+        paid = self._dunning_paid_invoice_stats(company, as_of, partner_ids, settings)
         overdue = self._dunning_overdue_by_partner(company, as_of, partner_ids)
-        incidents = self._dunning_incident_stats(company, as_of, partner_ids)
-        # sudo: the rules are configuration every user computing statistics must apply
-        rules = self.env["account.dunning.segment.rule"].sudo().search([("company_id", "=", company.id)])
+        incidents = self._dunning_incident_stats(company, as_of, partner_ids, settings)
+        rules = self._dunning_live_segment_rules(company)
         result = {}
         for partner in partners.with_company(company):
             stats = partner._dunning_prepare_stats(
                 paid.get(partner.id), overdue.get(partner.id, (0.0, 0)), incidents.get(partner.id)
             )
             stats["stats_date"] = fields.Date.to_string(as_of)
-            segment, rule = partner._dunning_decide_segment(company, stats, rules)
-            stats["segment"], stats["segment_rule_id"] = segment, rule.id or None
-            stats["tolerance"] = partner._dunning_decide_tolerance(company, stats, segment)
+            stats["segment_override"] = partner.dunning_segment_override or False
+            partner._dunning_classify(settings, stats, rules)
             result[partner.id] = stats
         return result
+
+    @api.model
+    def _dunning_live_segment_rules(self, company):
+        """The company's live segment rules, compiled (account.dunning.segment.rule._dunning_compile())."""
+        # sudo: the rules are configuration every user computing statistics must apply
+        rules = self.env["account.dunning.segment.rule"].sudo()
+        return rules.search([("company_id", "=", company.id), ("policy_id", "=", False)])._dunning_compile()
+
+    def _dunning_classify(self, settings, stats, rules):
+        """Add the segment, its rule and the customer's tolerance to its statistics (the nightly job and the policy
+        simulation decide them here alike)."""
+        segment, rule_id = self._dunning_decide_segment(settings, stats, rules)
+        stats["segment"], stats["segment_rule_id"] = segment, rule_id
+        stats["tolerance"] = self._dunning_decide_tolerance(settings, stats, segment)
+        return stats
 
     def _dunning_prepare_stats(self, paid_row, overdue, incident_row=None):
         """Statistics of one customer from its query rows; extend to add criteria."""
@@ -166,6 +206,7 @@ class ResPartner(models.Model):
         def number(key):
             return round(float(row.get(key) or 0.0), 2)
 
+        delays = [row.get(f"delay_last_{rank}") for rank in (1, 2, 3)]
         return {
             "count": count,
             "delay_avg": round(float(row.get("delay_avg") or 0.0), 1),  # the field's digits
@@ -180,7 +221,19 @@ class ResPartner(models.Model):
             "overdue_days": overdue[1],
             "dispute_count": int(incidents.get("dispute_count") or 0),
             "formal_notice_count": int(incidents.get("formal_notice_count") or 0),
+            "amount_avg": number("amount_avg"),
+            "delay_growth": self._dunning_delay_growth(delays),
+            "last_dispute_date": incidents.get("last_dispute_date") or None,
         }
+
+    @api.model
+    def _dunning_delay_growth(self, delays):
+        """Days the last three delays grew when each was at least 3 days longer than the one before (newest first),
+        else 0: a steady payer's one late invoice is no trend."""
+        last, middle, first = (None if delay is None else float(delay) for delay in delays)
+        if first is None or last - middle < 3 or middle - first < 3:
+            return 0.0
+        return round(last - first, 2)
 
     # --- Writing them (set-based) ---------------------------------------------------------
 
@@ -219,7 +272,7 @@ class ResPartner(models.Model):
                  WHERE res_partner.id = v.id
                 """,
                 assignments=SQL(", ").join(assignments),
-                rows=json.dumps(rows),
+                rows=json.dumps(rows, default=str),
                 record_type=record_type,
             )
         )

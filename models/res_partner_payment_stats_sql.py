@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -45,15 +46,52 @@ class ResPartner(models.Model):
         return SQL("%s = ANY(%s)", column, list(partner_ids))
 
     @api.model
-    def _dunning_paid_invoice_stats(self, company, as_of, partner_ids):
+    def _dunning_paid_invoice_stats(self, company, as_of, partner_ids, settings):
         """Statistics of the out_invoices fully paid (by partials dated <= as_of) inside the window, per partner.
 
         An invoice is paid as of D when the partials dated up to D clear each of its receivable lines in the
         line's currency (exchange-difference partials, which move no foreign amount, neither clear nor date it).
         Its full-payment date is the latest such partial; its due date is its last instalment's due date.
         """
-        window_start = as_of - timedelta(days=company.dunning_behaviour_window_days)
-        query = SQL(
+        points = SQL(
+            "SELECT DISTINCT partner_id, %(as_of)s::date AS as_of FROM paid_invoice "
+            "WHERE paid_date > %(as_of)s::date - %(window)s AND paid_date <= %(as_of)s",
+            as_of=as_of,
+            window=settings["window_days"],
+        )
+        query = self._dunning_paid_stats_query(company, as_of, partner_ids, settings, points)
+        return {row["partner_id"]: row for row in self.env.execute_query_dict(query)}
+
+    @api.model
+    def _dunning_paid_invoice_stats_series(self, company, date_from, date_to, settings):
+        """The same statistics for every customer of the company as of each day from date_from to date_to, in one
+        query: {date: {partner id: row}} at the days they change (an invoice paid, or leaving the window), plus
+        date_from; between two such days they stay the same. A customer left with nothing in its window gets a
+        row with count 0. The policy simulation reads each day's statistics from it.
+        """
+        points = SQL(
+            """
+            SELECT DISTINCT partner_id, GREATEST(change, %(date_from)s::date) AS as_of
+              FROM (SELECT partner_id, paid_date AS change FROM paid_invoice
+                     UNION ALL
+                    SELECT partner_id, paid_date + %(window)s FROM paid_invoice) changes
+             WHERE change <= %(date_to)s
+            """,
+            date_from=date_from,
+            date_to=date_to,
+            window=settings["window_days"],
+        )
+        query = self._dunning_paid_stats_query(company, date_to, None, settings, points)
+        series = defaultdict(dict)
+        for row in self.env.execute_query_dict(query):
+            series[row["as_of"]][row["partner_id"]] = row
+        return series
+
+    @api.model
+    def _dunning_paid_stats_query(self, company, until, partner_ids, settings, points):
+        """The statistics of the paid invoices at each (partner_id, as_of) row of the SQL `points`, which reads
+        paid_invoice: the invoices fully paid by partials dated up to `until`, with their delay."""
+        return SQL(
             """
             WITH inv_line AS (
                 SELECT aml.id, aml.move_id, aml.amount_currency, aml.date_maturity, cur.decimal_places
@@ -65,7 +103,7 @@ class ResPartner(models.Model):
                    AND m.move_type = 'out_invoice'
                    AND m.state = 'posted'
                    AND %(partner_filter)s
-                   AND m.date <= %(as_of)s
+                   AND m.date <= %(until)s
                    AND acc.account_type = 'asset_receivable'
             ),
             matched AS (
@@ -73,12 +111,12 @@ class ResPartner(models.Model):
                        p.debit_amount_currency != 0 AS moves_currency
                   FROM inv_line l
                   JOIN account_partial_reconcile p ON p.debit_move_id = l.id
-                 WHERE p.max_date <= %(as_of)s
+                 WHERE p.max_date <= %(until)s
                  UNION ALL
                 SELECT l.id, -p.credit_amount_currency, p.max_date, p.credit_amount_currency != 0
                   FROM inv_line l
                   JOIN account_partial_reconcile p ON p.credit_move_id = l.id
-                 WHERE p.max_date <= %(as_of)s
+                 WHERE p.max_date <= %(until)s
             ),
             line_state AS (
                 SELECT l.move_id, l.date_maturity,
@@ -94,20 +132,27 @@ class ResPartner(models.Model):
                  GROUP BY move_id
                 HAVING BOOL_AND(residual = 0)
             ),
-            delays AS (
-                SELECT m.commercial_partner_id AS partner_id,
-                       ABS(m.amount_total_signed) AS weight,
-                       GREATEST(p.paid_date - p.due_date, 0) AS days,
-                       ROW_NUMBER() OVER (
-                           PARTITION BY m.commercial_partner_id ORDER BY p.due_date DESC, m.id DESC
-                       ) AS rn,
-                       COUNT(*) OVER (PARTITION BY m.commercial_partner_id) AS cnt
+            paid_invoice AS (
+                SELECT m.commercial_partner_id AS partner_id, m.id AS move_id, ABS(m.amount_total_signed) AS weight,
+                       GREATEST(p.paid_date - p.due_date, 0) AS days, p.due_date, p.paid_date
                   FROM paid p
                   JOIN account_move m ON m.id = p.move_id
-                 WHERE p.paid_date > %(window_start)s AND p.paid_date <= %(as_of)s
+            ),
+            point AS (%(points)s),
+            delays AS (
+                SELECT pt.as_of, pt.partner_id, i.move_id, i.weight, i.days,
+                       ROW_NUMBER() OVER (
+                           PARTITION BY pt.as_of, pt.partner_id ORDER BY i.due_date DESC, i.move_id DESC
+                       ) AS rn,
+                       COUNT(i.move_id) OVER (PARTITION BY pt.as_of, pt.partner_id) AS cnt
+                  FROM point pt
+                  LEFT JOIN paid_invoice i
+                    ON i.partner_id = pt.partner_id
+                   AND i.paid_date > pt.as_of - %(window)s
+                   AND i.paid_date <= pt.as_of
             )
-            SELECT partner_id,
-                   COUNT(*) AS count,
+            SELECT as_of, partner_id,
+                   COUNT(move_id) AS count,
                    COALESCE(SUM(weight * days) / NULLIF(SUM(weight), 0), AVG(days)) AS delay_avg,
                    PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY days) AS delay_median,
                    PERCENTILE_CONT(0.75) WITHIN GROUP (ORDER BY days) AS delay_p75,
@@ -116,17 +161,21 @@ class ResPartner(models.Model):
                    STDDEV_POP(days) AS delay_stddev,
                    COALESCE(
                        AVG(days) FILTER (WHERE rn <= cnt / 2) - AVG(days) FILTER (WHERE rn > cnt - cnt / 2), 0
-                   ) AS delay_trend
+                   ) AS delay_trend,
+                   AVG(weight) AS amount_avg,
+                   MAX(days) FILTER (WHERE rn = 1) AS delay_last_1,
+                   MAX(days) FILTER (WHERE rn = 2) AS delay_last_2,
+                   MAX(days) FILTER (WHERE rn = 3) AS delay_last_3
               FROM delays
-             GROUP BY partner_id
+             GROUP BY as_of, partner_id
             """,
             company=company.id,
             partner_filter=self._dunning_partner_filter(SQL("m.commercial_partner_id"), partner_ids),
-            as_of=as_of,
-            window_start=window_start,
-            grace=company.dunning_behaviour_grace_days,
+            until=until,
+            points=points,
+            window=settings["window_days"],
+            grace=settings["grace_days"],
         )
-        return {row["partner_id"]: row for row in self.env.execute_query_dict(query)}
 
     @api.model
     def _dunning_overdue_by_partner(self, company, as_of, partner_ids):
@@ -177,7 +226,7 @@ class ResPartner(models.Model):
         }
 
     @api.model
-    def _dunning_incident_stats(self, company, as_of, partner_ids):
+    def _dunning_incident_stats(self, company, as_of, partner_ids, settings):
         """Incidents per customer inside the window as of a date: disputed invoices and formal notices sent.
 
         A dispute counts on the day it was raised, resolved or not; a formal notice is a follow-up done at a
@@ -185,12 +234,14 @@ class ResPartner(models.Model):
         """
         self.env["account.dunning.action"].flush_model(["partner_id", "company_id", "date", "state", "level_id"])
         self.env["account.dunning.level"].flush_model(["letter_variant"])
-        window_start = as_of - timedelta(days=company.dunning_behaviour_window_days)
+        window_start = as_of - timedelta(days=settings["window_days"])
         query = SQL(
             """
-            SELECT partner_id, SUM(disputes) AS dispute_count, SUM(notices) AS formal_notice_count
+            SELECT partner_id, SUM(disputes) AS dispute_count, SUM(notices) AS formal_notice_count,
+                   MAX(last_dispute) AS last_dispute_date
               FROM (
-                    SELECT m.commercial_partner_id AS partner_id, COUNT(*) AS disputes, 0 AS notices
+                    SELECT m.commercial_partner_id AS partner_id, COUNT(*) AS disputes, 0 AS notices,
+                           MAX(m.dunning_dispute_date) AS last_dispute
                       FROM account_move m
                      WHERE m.company_id = %(company)s
                        AND m.move_type = 'out_invoice'
@@ -199,7 +250,7 @@ class ResPartner(models.Model):
                        AND m.dunning_dispute_date <= %(as_of)s
                      GROUP BY m.commercial_partner_id
                      UNION ALL
-                    SELECT a.partner_id, 0, COUNT(*)
+                    SELECT a.partner_id, 0, COUNT(*), NULL::date
                       FROM account_dunning_action a
                       JOIN account_dunning_level l ON l.id = a.level_id
                      WHERE a.company_id = %(company)s

@@ -129,34 +129,22 @@ class ResPartner(models.Model):
             text += " " + _("Too little history to judge.")
         return text
 
-    def _dunning_decide_segment(self, company, stats, rules):
+    def _dunning_decide_segment(self, settings, stats, rules):
         """Manual segment first, else the first matching rule, else new with thin history, else good.
 
-        Returns (segment, matching rule or an empty recordset).
+        settings: the policy's settings (res.company._dunning_policy_settings()); rules: compiled segment rules
+        (account.dunning.segment.rule._dunning_compile()); stats["segment_override"] is the manual segment.
+        Returns (segment, id of the matching rule or None).
         """
-        self.ensure_one()
-        empty = self.env["account.dunning.segment.rule"]
-        override = self.with_company(company).dunning_segment_override
+        override = stats.get("segment_override")
         if override:
-            return override, empty
-        min_history = company.dunning_behaviour_min_history
-        for rule in rules:
-            if rule._dunning_matches(stats, min_history):
-                return rule.segment, rule
-        return ("new" if stats["count"] < min_history else "good"), empty
-
-    def _dunning_decide_tolerance(self, company, stats, segment):
-        """Tolerance = usual delay (configured statistic) + margin, capped per segment; new customers get a default."""
-        if segment == "new":
-            return company.dunning_tolerance_new_days
-        usual = {
-            "avg": stats["delay_avg"],
-            "median": stats["delay_median"],
-            "p75": stats["delay_p75"],
-        }[company.dunning_tolerance_statistic]
-        tolerance = int(usual + 0.5) + company.dunning_tolerance_margin_days
-        cap = company._dunning_tolerance_cap(segment)
-        return tolerance if cap is None else min(tolerance, cap)
+            return override, None
+        min_history = settings["min_history"]
+        matcher = self.env["account.dunning.segment.rule"]._dunning_conditions_met
+        for rule_id, segment, conditions in rules:
+            if matcher(conditions, stats, min_history):
+                return segment, rule_id
+        return ("new" if stats["count"] < min_history else "good"), None
 
     def action_dunning_open_segment_override(self):
         """Open the wizard that sets or removes the manual risk segment."""

@@ -5,8 +5,10 @@ Usage:
   python3 scripts/bench.py check -- ODOO_OPTIONS...               # coherence checks of the generated rows
   python3 scripts/bench.py behaviour [--repeat R] -- ODOO_OPTIONS... # time the payment behaviour recompute
   python3 scripts/bench.py run [--repeat R] -- ODOO_OPTIONS...       # time the daily follow-up run
+  python3 scripts/bench.py simulation [--repeat R] -- ODOO_OPTIONS... # time the policy simulation of a year
 
-`generate` makes N x (2,000 customers, 40,000 paid invoices, 8,000 open invoices). It creates one real
+`generate` makes N x (2,000 customers, 40,000 paid invoices, 8,000 open invoices), with the payment habits of
+scripts/bench_habits.py. It creates one real
 paid invoice (with its payment, partial and full reconciliation) and one real open invoice through the
 ORM, then clones their rows with INSERT ... SELECT over a plan of customers, dates and amounts: moves,
 journal items, payments, partial and full reconciliations, matching numbers, residuals and
@@ -17,6 +19,7 @@ Add a measurement: write `def measure_<name>(env, args)` and register it in MEAS
 """
 
 import argparse
+import resource
 import sys
 import time
 from datetime import date, timedelta
@@ -117,7 +120,36 @@ def measure_run(env, args):
         )
 
 
-MEASURES = {"behaviour": measure_behaviour, "run": measure_run}
+def measure_simulation(env, args):
+    """The policy simulation of the last twelve months: the shipped defaults against the fixed ladder."""
+    company = env.company
+    simulation = env["account.dunning.simulation"].create({"company_id": company.id})
+    env.cr.commit()  # the policies it made (current one, fixed ladder) stay; the runs are rolled back
+    timings = []
+    for _run in range(args.repeat):
+        env.invalidate_all()
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        queries_before, started = odoo.sql_db.sql_counter, time.perf_counter()
+        result = simulation.run()
+        elapsed, queries = time.perf_counter() - started, odoo.sql_db.sql_counter - queries_before
+        timings.append((elapsed, queries, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before))
+        env.cr.rollback()
+    best = min(timings)
+    print(
+        f"simulation: {result['date_from']} to {result['date_to']} (+{result['warmup_days']} days of warm-up), two "
+        f"policies, best of {args.repeat}: {best[0]:.1f}s, {best[1]} SQL queries; peak memory grew by "
+        f"{timings[0][2] / 1024:.0f} MB on the first run (all runs: "
+        + ", ".join(f"{t:.1f}s/{q}q/+{m / 1024:.0f}MB" for t, q, m in timings)
+        + ")",
+        flush=True,
+    )
+    for key in ("policy", "comparison"):
+        figures = result[key]
+        print(f"simulation: {figures['name']}: " + ", ".join(f"{k} {v}" for k, v in figures.items() if k != "name"))
+    print("simulation: difference in %: " + ", ".join(f"{k} {v}" for k, v in result["difference_pct"].items()))
+
+
+MEASURES = {"behaviour": measure_behaviour, "run": measure_run, "simulation": measure_simulation}
 
 
 def main(argv):

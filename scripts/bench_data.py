@@ -1,7 +1,8 @@
 """Dataset of the account_dunning benchmark: `generate` and `check` of scripts/bench.py (see its docstring).
 
 One real paid invoice (with its payment and reconciliations) and one real open invoice are made by the ORM, then
-their rows are cloned with INSERT ... SELECT over a plan of customers, dates and amounts.
+their rows are cloned with INSERT ... SELECT over a plan of customers, dates and amounts. The customers' payment
+habits (who pays when) are in scripts/bench_habits.py.
 """
 
 import logging
@@ -9,12 +10,15 @@ import time
 from datetime import timedelta
 from types import SimpleNamespace
 
+from bench_habits import OPEN as OPEN_PER_CUSTOMER
+from bench_habits import PAID, Customer
+
 from odoo import Command, fields
 from odoo.tools import SQL
 
 _logger = logging.getLogger("account_dunning.bench")
 
-CUSTOMERS, PAID, OPEN = 2000, 40000, 8000
+CUSTOMERS = 2000
 
 #: columns scaled by the plan's factor
 AMOUNT_COLUMNS = {
@@ -151,32 +155,22 @@ def create_customers_and_templates(env, n_customers, today):
     return (partners, *make_templates(env, today))
 
 
-def delay_of(customer_index, invoice_index, g):
-    """Each customer has a habit: on time, steady, erratic, increasing, or late now and then."""
-    habit = customer_index % 6
-    if habit == 0:
-        return -(customer_index % 7)
-    if habit == 1:
-        return 10
-    if habit == 2:
-        return (g * 37) % 61
-    if habit == 3:
-        return invoice_index * 3
-    if habit == 4:
-        return 5 + customer_index % 15
-    return 20 if invoice_index % 4 == 3 else 0
-
-
-def paid_plan(partners, per_customer, today):
-    """Plan rows of the paid invoices: a year of invoices per customer, paid after its habit's delay."""
-    rows = []
+def customer_plans(partners, today):
+    """Per customer: its habit's invoices (scripts/bench_habits.py) and whether it ends in litigation."""
+    plans = []
     for c, partner in enumerate(partners):
-        for j in range(per_customer):
-            g = c * per_customer + j + 1
-            due = today - timedelta(days=360 - 17 * j - c % 5)
-            pay = min(due + timedelta(days=delay_of(c, j, g)), today - timedelta(days=1))
-            factor = (50 + (g * 7919) % 200) / 100.0
-            rows.append((g, partner.id, partner.name, due - timedelta(days=30), due, pay, factor))
+        habits = Customer(c, today)
+        plans.append((partner, habits.invoices(), habits.litigation()))
+    return plans
+
+
+def paid_plan(plans):
+    """Plan rows of the paid invoices: each customer's 20 paid invoices, invoiced 60 days before their due date."""
+    rows = []
+    for c, (partner, invoices, _litigation) in enumerate(plans):
+        for j, (due, pay, factor) in enumerate(invoices[:PAID]):
+            g = c * PAID + j + 1
+            rows.append((g, partner.id, partner.name, due - timedelta(days=60), due, pay, round(factor, 2)))
     return rows
 
 
@@ -271,9 +265,9 @@ def clone_partials_and_links(cr, partial, line_id, ids):
     )
 
 
-def clone_paid_invoices(cr, partners, paid, payment, per_customer, today):
+def clone_paid_invoices(cr, plans, paid, payment):
     """Clone the paid invoice, its payment and their reconciliations once per row of the plan; returns the count."""
-    rows = paid_plan(partners, per_customer, today)
+    rows = paid_plan(plans)
     load_plan(cr, rows)
     inv_lines = paid.line_ids.sorted("id")
     pay_move = payment.move_id
@@ -290,22 +284,20 @@ def clone_paid_invoices(cr, partners, paid, payment, per_customer, today):
     return len(rows)
 
 
-def open_plan(partners, per_customer, today):
-    """Plan rows of the open invoices: some long overdue, some recent, some not yet due."""
+def open_plan(plans, today):
+    """Plan rows of the open invoices: each customer's 4 invoices its habit has not paid yet."""
     rows = []
-    offsets = [-100, -40, -5, 20, -15, 10, -70, 3]
-    for c, partner in enumerate(partners):
-        for j in range(per_customer):
-            g = c * per_customer + j + 1
-            due = today + timedelta(days=offsets[(c + j) % len(offsets)])
-            factor = (50 + (g * 104729) % 200) / 100.0
-            rows.append((g, partner.id, partner.name, due - timedelta(days=30), due, due, factor))
+    for c, (partner, invoices, _litigation) in enumerate(plans):
+        for j, (due, _pay, factor) in enumerate(invoices[PAID:]):
+            g = c * OPEN_PER_CUSTOMER + j + 1
+            invoice_date = min(due - timedelta(days=60), today)
+            rows.append((g, partner.id, partner.name, invoice_date, due, due, round(factor, 2)))
     return rows
 
 
-def clone_open_invoices(cr, partners, open_invoice, per_customer, today):
+def clone_open_invoices(cr, plans, open_invoice, today):
     """Clone the open invoice (BOPN/) and its journal items once per row of the plan; returns the count."""
-    rows = open_plan(partners, per_customer, today)
+    rows = open_plan(plans, today)
     load_plan(cr, rows)
     h = len(rows)
     m1, l1 = max_id(cr, "account_move"), max_id(cr, "account_move_line")
@@ -330,7 +322,7 @@ def clone_open_invoices(cr, partners, open_invoice, per_customer, today):
     }
     for index, line in enumerate(open_invoice.line_ids.sorted("id")):
         clone(cr, "account_move_line", line.id, f"{l1 + index * h} + p.g", line_overrides)
-    return h
+    return h, m1
 
 
 def reset_sequences_and_analyse(env, size, today):
@@ -351,19 +343,23 @@ def reset_sequences_and_analyse(env, size, today):
 
 
 def generate(env, size, today):
-    """Fill the database: size x (CUSTOMERS customers, PAID paid and OPEN open invoices), cloned from templates."""
+    """Fill the database: size x CUSTOMERS customers with the habits of bench_habits.py, each with 20 paid and 4 open
+    invoices (size x 40,000 and 8,000), cloned from templates; half the customers going bad end in litigation."""
     started = time.time()
     n_customers = CUSTOMERS * size
-    per_customer_paid, per_customer_open = PAID * size // n_customers, OPEN * size // n_customers
     partners, paid, payment, open_invoice = create_customers_and_templates(env, n_customers, today)
     _logger.info("%s customers and templates in %.0fs", n_customers, time.time() - started)
-    k = clone_paid_invoices(env.cr, partners, paid, payment, per_customer_paid, today)
+    plans = customer_plans(partners, today)
+    k = clone_paid_invoices(env.cr, plans, paid, payment)
     _logger.info("%s paid invoices cloned in %.0fs", k, time.time() - started)
-    h = clone_open_invoices(env.cr, partners, open_invoice, per_customer_open, today)
+    h, first_open_id = clone_open_invoices(env.cr, plans, open_invoice, today)
+    litigation = [first_open_id + c * OPEN_PER_CUSTOMER + 1 for c, plan in enumerate(plans) if plan[2]]
+    env.cr.execute("UPDATE account_move SET dunning_litigation = TRUE WHERE id = ANY(%s)", [litigation])
     reset_sequences_and_analyse(env, size, today)
     _logger.info("%s open invoices cloned; generation took %.0fs", h, time.time() - started)
     print(
-        f"generated {n_customers} customers, {k} paid and {h} open invoices in {time.time() - started:.0f}s",
+        f"generated {n_customers} customers, {k} paid and {h} open invoices ({len(litigation)} in litigation) "
+        f"in {time.time() - started:.0f}s",
         flush=True,
     )
 

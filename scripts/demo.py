@@ -7,7 +7,8 @@ registered with account.payment.register and reconciled, credit notes are revers
 The follow-ups run every week of the last ten weeks, between the payments of those
 weeks, so that customers escalate up to the formal notice; then today's letters are
 written as PDF files into the output folder (the stylesheets come from an HTTP server
-started inside this process, as wkhtmltopdf fetches them over HTTP).
+started inside this process, as wkhtmltopdf fetches them over HTTP). Last, the policy
+simulation replays the past twelve months with the shipped defaults and the fixed ladder.
 The company, its customers, their invoices and payments are made by scripts/demo_data.py.
 """
 
@@ -224,6 +225,37 @@ def print_kpis(env, today):
         )
 
 
+def print_simulation(env, today):
+    """The policy simulation of the last twelve months: the shipped defaults against the fixed ladder."""
+    last_day = min(today, fields.Date.context_today(env["res.partner"])) - timedelta(days=1)
+    simulation = env["account.dunning.simulation"].create(
+        {"name": "Demo", "date_from": last_day - timedelta(days=364), "date_to": last_day}
+    )
+    result = simulation.run()
+    tested, fixed, difference = result["policy"], result["comparison"], result["difference_pct"]
+    print()
+    print(
+        f"== Policy simulation, {result['date_from']} to {result['date_to']} (each day as of that day; "
+        f"{result['seconds']} s) =="
+    )
+    print(f"Policy: {tested['name']}; compared with: {fixed['name']}")
+    print(f"{'':<52} {'Policy':>24} {'Compared with':>24} {'Diff.':>8}")
+    for label, key in simulation._summary_rows():
+        change = difference.get(key)
+        print(
+            f"{label[:52]:<52} {_figure(tested[key]):>24} {_figure(fixed[key]):>24} "
+            f"{'' if change is None else f'{change:+.1f}%':>8}"
+        )
+    for channel in ("email", "sms", "letter", "phone"):
+        counts = (tested["by_channel"][channel], fixed["by_channel"][channel])
+        print(f"{'Follow-ups by ' + channel:<52} {counts[0]:>24} {counts[1]:>24}")
+    print(f"  ({tested['name']}: {', '.join(f'{level} {count}' for level, count in tested['by_level'].items())})")
+
+
+def _figure(value):
+    return "-" if value is None else value
+
+
 class PrintServer:
     """Odoo's HTTP server in a thread of this process, for the time of the demo.
 
@@ -293,6 +325,8 @@ def main(argv):
         cr.commit()
         write_letters(env, args.out)
         print_kpis(env, today)
+        cr.commit()
+        print_simulation(env, today)
         cr.commit()
 
 

@@ -27,3 +27,6 @@ from . import test_dunning_answers_replies
 from . import test_dunning_answers_smtp
 from . import test_dunning_answers_report
 from . import test_dunning_answers_tours
+from . import test_dunning_simulation
+from . import test_dunning_tolerance
+from . import test_dunning_ladders

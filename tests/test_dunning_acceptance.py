@@ -58,7 +58,7 @@ class TestDunningAcceptance(PaymentBehaviourCommon):
         partner = self.punctual.with_company(self.company)
         self.assertEqual(partner.dunning_segment, "good")
         tolerance = partner.dunning_tolerance_days
-        self.assertLessEqual(tolerance, 3)
+        self.assertLessEqual(tolerance, 4)
         first = (
             self.env["account.dunning.scenario"]
             .search([("company_id", "=", self.company.id), ("segment_ids.code", "=", "good")])
@@ -82,11 +82,21 @@ class TestDunningAcceptance(PaymentBehaviourCommon):
             .search([("company_id", "=", self.company.id), ("segment_ids.code", "=", "new")])
             ._get_ordered_levels()[0]
         )
-        trigger_day = due + timedelta(days=self.company.dunning_tolerance_new_days + first.trigger_days)
+        # a courtesy notice is about the due date: it goes 3 days before it, whatever the tolerance
+        self.assertLess(first.trigger_days, 0)
+        trigger_day = due + timedelta(days=first.trigger_days)
         self.run_day(trigger_day - timedelta(days=1))
         self.assertFalse(self.actions(self.newcomer))
         self.run_day(trigger_day)
         self.assertEqual(self.actions(self.newcomer).level_id, first)
+        self.actions(self.newcomer).action_send()  # sending is off: the accountant validates it
+        # the first real reminder comes at due + tolerance + its trigger, not pushed back by the courtesy notice
+        second = first.scenario_id._get_ordered_levels()[1]
+        reminder_day = due + timedelta(days=self.company.dunning_tolerance_new_days + second.trigger_days)
+        self.run_day(reminder_day - timedelta(days=1))
+        self.assertEqual(self.actions(self.newcomer).level_id, first)
+        self.run_day(reminder_day)
+        self.assertEqual(self.actions(self.newcomer).level_id, first | second)
 
     def test_customer_not_yet_classified_gets_the_new_customer_tolerance(self):
         """Invoiced today, before any nightly job: no segment yet, so the new customers' scenario and tolerance."""
@@ -99,7 +109,7 @@ class TestDunningAcceptance(PaymentBehaviourCommon):
             .search([("company_id", "=", self.company.id), ("segment_ids.code", "=", "new")])
             ._get_ordered_levels()[0]
         )
-        trigger_day = due + timedelta(days=self.company.dunning_tolerance_new_days + first.trigger_days)
+        trigger_day = due + timedelta(days=first.trigger_days)  # a courtesy notice ignores the tolerance
         run = self.env["account.dunning.run"]
         with freeze_time(trigger_day - timedelta(days=1)):
             run.run_followups(self.company, trigger_day - timedelta(days=1))

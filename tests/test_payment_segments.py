@@ -35,7 +35,7 @@ class TestPaymentSegments(PaymentBehaviourCommon):
         customer = self.make_customer("On Time")
         self.make_history(customer, [0, -3, 0, -1, 0])
         self.assertSegment(customer, "good")
-        self.assertLessEqual(customer.with_company(self.company).dunning_tolerance_days, 3)
+        self.assertEqual(customer.with_company(self.company).dunning_tolerance_days, 4)  # median 0 + margin 4
         self.assertEqual(
             customer.dunning_segment_explanation, "Pays on time on average; 0 of its last 5 paid invoices were late."
         )
@@ -57,7 +57,9 @@ class TestPaymentSegments(PaymentBehaviourCommon):
         self.make_history(erratic, [0, 40, 0, 30, 0, 2])  # average 12 as well
         self.make_history(worsening, [2, 6, 10, 14, 18, 22])  # average 12 as well
         self.assertSegment(steady, "occasional")
-        self.assertSegment(erratic, "risky", tolerance=0)
+        # erratic: usually 1 day late (+ margin 4), but irregular: min(5, 12 days of an irregular habit) = 5
+        self.assertSegment(erratic, "risky", tolerance=5)
+        # worsening: its last three delays grew by 4 days each time, 8 in all: going bad, no tolerance
         self.assertSegment(worsening, "risky", tolerance=0)
         self.assertIn("erratic", erratic.dunning_segment_explanation)
         self.assertIn("later and later", worsening.dunning_segment_explanation)
@@ -78,7 +80,8 @@ class TestPaymentSegments(PaymentBehaviourCommon):
         self.make_history(customer, [0, 0, 0])
         self.make_invoice(customer, TODAY - timedelta(days=50))
         customer._dunning_recompute_payment_stats(self.company)
-        self.assertSegment(customer, "risky", tolerance=0)
+        # its own habit is punctual (0 + margin 4, within the risky cap); its late invoice leaves the others no slack
+        self.assertSegment(customer, "risky", tolerance=4)
 
     def test_rule_average_30_days_is_risky(self):
         customer = self.make_customer("Month Late")
@@ -116,21 +119,31 @@ class TestPaymentSegments(PaymentBehaviourCommon):
     def test_tolerance_cap(self):
         customer = self.make_customer("Habit")
         self.make_history(customer, [10] * 6)
-        self.assertSegment(customer, "occasional", tolerance=12)
+        self.assertSegment(customer, "occasional", tolerance=14)  # 10 + margin 4, within the cap of 20
+        # a tolerance shorter than the habit saves no reminder, it only sends it later: beyond the cap, none
         self.company.dunning_tolerance_cap_occasional = 8
         customer._dunning_recompute_payment_stats(self.company)
-        self.assertSegment(customer, "occasional", tolerance=8)
+        self.assertSegment(customer, "occasional", tolerance=0)
+        self.assertIn("more than the 8 days", customer.dunning_tolerance_explanation)
 
     def test_tolerance_statistic(self):
         customer = self.make_customer("Skewed")
         self.make_history(customer, [0, 8, 0, 9, 0])  # late 40%: occasional, steady trend
-        self.assertSegment(customer, "occasional", tolerance=2)  # median 0 + margin 2
+        self.company.dunning_tolerance_spread_days = 0  # the statistic alone (the spread is 8 - 0 days)
+        self.assertSegment(customer, "occasional")
+        customer._dunning_recompute_payment_stats(self.company)
+        self.assertSegment(customer, "occasional", tolerance=4)  # median 0 + margin 4
         self.company.dunning_tolerance_statistic = "p75"
         customer._dunning_recompute_payment_stats(self.company)
-        self.assertSegment(customer, "occasional", tolerance=10)  # p75 8 + 2
+        self.assertSegment(customer, "occasional", tolerance=12)  # p75 8 + 4
         self.company.dunning_tolerance_statistic = "avg"
         customer._dunning_recompute_payment_stats(self.company)
-        self.assertSegment(customer, "occasional", tolerance=5)  # 3.4 -> 3 + 2
+        self.assertSegment(customer, "occasional", tolerance=7)  # 3.4 -> 3 + 4
+        # irregular: a quarter of its invoices 8 days later than usual, more than the steady spread of 4 days
+        self.company.dunning_tolerance_spread_days = 4
+        self.company.dunning_tolerance_irregular_days = 5
+        customer._dunning_recompute_payment_stats(self.company)
+        self.assertSegment(customer, "occasional", tolerance=5)  # min(7, 5)
 
     def test_manual_override_with_reason(self):
         manager = new_test_user(
@@ -159,7 +172,7 @@ class TestPaymentSegments(PaymentBehaviourCommon):
         with self.assertRaisesRegex(UserError, "Give a reason"):
             customer._dunning_set_segment_override("good", "  ")
         customer._dunning_set_segment_override(False, "Plan respected again")
-        self.assertSegment(customer, "occasional", tolerance=12)
+        self.assertSegment(customer, "occasional", tolerance=14)
         latest = customer.dunning_segment_change_ids.sorted("id")[-1]
         self.assertEqual(
             (latest.reason, latest.segment_after, latest.manual), ("Plan respected again", "occasional", False)
@@ -311,7 +324,9 @@ class TestPaymentIncidents(PaymentBehaviourCommon):
         partner = customer.with_company(self.company)
         self.assertEqual(partner.dunning_segment, "risky")
         self.assertEqual(partner.dunning_formal_notice_count, 1)
-        self.assertEqual(partner.dunning_tolerance_days, 0)
+        # risky: the risky customers' ladder; its own habit (on time, + margin 4) stays within the risky cap of 12,
+        # but its invoice 20 days late leaves its other invoices no slack while it is open
+        self.assertEqual(partner.dunning_tolerance_days, 4)
         self.assertIn("Received a formal notice", partner.dunning_segment_explanation)
         self.assertEqual(self.stats(customer, as_of=TODAY - timedelta(days=2))["formal_notice_count"], 0)
 

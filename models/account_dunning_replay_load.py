@@ -1,0 +1,229 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import api, models
+from odoo.tools import SQL
+
+from .dunning_replay_state import ONE_DAY, ReplayCustomer, ReplayInvoice
+
+
+class AccountDunningReplay(models.AbstractModel):
+    _inherit = "account.dunning.replay"  # pylint: disable=consider-merging-classes-inherited
+
+    # Load: what a replay reads from the database, set-based (a fixed number of queries, whatever the number of
+    # customers and invoices), once for both policies of a simulation.
+
+    @api.model
+    def _load(self, company, first_day, last_day):
+        """Everything the replay of [first_day, last_day] reads: invoices with their instalments and reconciliations,
+        outstanding credits, disputes, and the customers' settings. Plain rows, shared by the replays."""
+        self.env["res.partner"]._dunning_flush_accounting()
+        self.env["account.move"].flush_model(
+            [
+                "dunning_dispute",
+                "dunning_dispute_resolved_date",
+                "dunning_litigation",
+                "dunning_promise_date",
+                "dunning_promise_amount",
+                "dunning_promise_residual",
+                "dunning_promise_recorded_date",
+            ]
+        )
+        invoice_rows = self._load_invoice_rows(company, first_day, last_day)
+        partner_ids = sorted({row["partner_id"] for row in invoice_rows})
+        return {
+            "invoices": invoice_rows,
+            "credits": self._load_credit_events(company, last_day),
+            "disputes": self._load_disputes(company),
+            "partners": self._load_partner_settings(company, partner_ids),
+            "stats": {},  # (window, grace) -> series, filled by _get_stats_series
+        }
+
+    @api.model
+    def _get_stats_series(self, data, company, settings, first_day, last_day):
+        """The customers' payment statistics as of each day before a day of the replay, one query per history
+        window and grace (a policy and its comparison usually share them)."""
+        key = (settings["window_days"], settings["grace_days"])
+        if key not in data["stats"]:
+            data["stats"][key] = self.env["res.partner"]._dunning_paid_invoice_stats_series(
+                company, first_day - ONE_DAY, last_day - ONE_DAY, settings
+            )
+        return data["stats"][key]
+
+    @api.model
+    def _load_invoice_rows(self, company, first_day, last_day):
+        """One row per instalment of the posted customer invoices open at some point of the replay, with its
+        reconciliations up to the last day: (days, company amounts, invoice-currency amounts) in date order."""
+        query = SQL(
+            """
+            SELECT m.id AS move_id, m.commercial_partner_id AS partner_id, m.date, ABS(m.amount_total_signed) AS amount,
+                   m.dunning_dispute, m.dunning_dispute_date, m.dunning_dispute_resolved_date, m.dunning_litigation,
+                   m.dunning_promise_date, m.dunning_promise_amount, m.dunning_promise_residual,
+                   m.dunning_promise_recorded_date, ccur.decimal_places AS company_digits,
+                   cur.decimal_places AS currency_digits, aml.date_maturity, aml.balance, aml.amount_currency,
+                   s.days, s.amounts, s.amounts_currency
+              FROM account_move m
+              JOIN account_move_line aml ON aml.move_id = m.id
+              JOIN account_account acc ON acc.id = aml.account_id
+              JOIN res_currency cur ON cur.id = aml.currency_id
+              JOIN res_company co ON co.id = m.company_id
+              JOIN res_currency ccur ON ccur.id = co.currency_id
+              LEFT JOIN LATERAL (
+                    SELECT ARRAY_AGG(p.max_date ORDER BY p.max_date, p.id) AS days,
+                           ARRAY_AGG(p.amount ORDER BY p.max_date, p.id) AS amounts,
+                           ARRAY_AGG(p.debit_amount_currency ORDER BY p.max_date, p.id) AS amounts_currency,
+                           MAX(p.max_date) AS last_day
+                      FROM account_partial_reconcile p
+                     WHERE p.debit_move_id = aml.id AND p.max_date <= %(last_day)s
+              ) s ON TRUE
+             WHERE m.company_id = %(company)s
+               AND m.move_type = 'out_invoice'
+               AND m.state = 'posted'
+               AND m.date < %(last_day)s
+               AND acc.account_type = 'asset_receivable'
+               AND aml.balance > 0
+               AND aml.date_maturity IS NOT NULL
+               AND NOT (aml.reconciled AND s.last_day < %(first_day)s)
+             ORDER BY m.id, aml.date_maturity, aml.id
+            """,
+            company=company.id,
+            first_day=first_day,
+            last_day=last_day,
+        )
+        return self.env.execute_query_dict(query)
+
+    @api.model
+    def _load_credit_events(self, company, last_day):
+        """Changes of each customer's unreconciled payments and credit notes (company currency), by the first day
+        they are known (the day after their date): {partner id: [(day, change)]}."""
+        query = SQL(
+            """
+            SELECT partner_id, day, SUM(change) AS change
+              FROM (SELECT aml.partner_id, aml.date + 1 AS day, -aml.balance AS change
+                      FROM account_move_line aml
+                      JOIN account_account acc ON acc.id = aml.account_id
+                     WHERE aml.company_id = %(company)s AND aml.parent_state = 'posted'
+                       AND acc.account_type = 'asset_receivable' AND aml.balance < 0 AND aml.date <= %(last_day)s
+                     UNION ALL
+                    SELECT aml.partner_id, p.max_date + 1, -p.amount
+                      FROM account_partial_reconcile p
+                      JOIN account_move_line aml ON aml.id = p.credit_move_id
+                      JOIN account_account acc ON acc.id = aml.account_id
+                     WHERE aml.company_id = %(company)s AND aml.parent_state = 'posted'
+                       AND acc.account_type = 'asset_receivable' AND aml.balance < 0 AND p.max_date <= %(last_day)s
+                   ) changes
+             WHERE partner_id IS NOT NULL
+             GROUP BY partner_id, day
+            HAVING SUM(change) != 0
+             ORDER BY partner_id, day
+            """,
+            company=company.id,
+            last_day=last_day,
+        )
+        events = defaultdict(list)
+        for partner_id, day, change in self.env.execute_query(query):
+            events[partner_id].append((day, float(change)))
+        return events
+
+    @api.model
+    def _load_disputes(self, company):
+        """The days each customer disputed an invoice (the last dispute of each invoice is kept)."""
+        query = SQL(
+            """
+            SELECT commercial_partner_id, dunning_dispute_date FROM account_move
+             WHERE company_id = %(company)s AND move_type = 'out_invoice' AND dunning_dispute_date IS NOT NULL
+            """,
+            company=company.id,
+        )
+        disputes = defaultdict(list)
+        for partner_id, day in self.env.execute_query(query):
+            disputes[partner_id].append(day)
+        return disputes
+
+    @api.model
+    def _load_partner_settings(self, company, partner_ids):
+        """Per customer in the company: excluded, the scenario set on it, its manual segment (one query)."""
+        partners = self.env["res.partner"].with_company(company)
+        query = SQL(
+            "SELECT id, %s, %s, %s FROM res_partner WHERE id = ANY(%s)",
+            partners._field_to_sql("res_partner", "dunning_excluded"),
+            partners._field_to_sql("res_partner", "dunning_scenario_id"),
+            partners._field_to_sql("res_partner", "dunning_segment_override"),
+            partner_ids,
+        )
+        return {row[0]: (bool(row[1]), row[2] or False, row[3] or False) for row in self.env.execute_query(query)}
+
+    # --- Building the state of one replay ------------------------------------------------------
+
+    @api.model
+    def _build_state(self, company, data, first_day):
+        """Fresh invoices and customers for one replay: ({invoice id: invoice}, {partner id: customer},
+        {day: [(invoice, instalment index, amount, amount in currency)]}, {day: [invoice posted]})."""
+        run = self.env["account.dunning.run"]
+        partner_model = self.env["res.partner"].with_company(company)
+        moves = self.env["account.move"].browse(list(dict.fromkeys(row["move_id"] for row in data["invoices"])))
+        moves = {move.id: move for move in moves}  # one prefetch group
+        invoices, settlements, posts = {}, defaultdict(list), defaultdict(list)
+        for row in data["invoices"]:
+            invoice = invoices.get(row["move_id"])
+            if invoice is None:
+                invoice = invoices[row["move_id"]] = ReplayInvoice(row, moves[row["move_id"]])
+                self._set_invoice_events(invoice, row)
+                posts[max(row["date"] + ONE_DAY, first_day)].append(invoice)
+            index = len(invoice.lines)
+            invoice.add_line(row["date_maturity"], float(row["balance"]), float(row["amount_currency"]))
+            for day, amount, amount_currency in zip(
+                row["days"] or (), row["amounts"] or (), row["amounts_currency"] or (), strict=True
+            ):
+                settlements[max(day + ONE_DAY, first_day)].append((invoice, index, amount, amount_currency))
+        self._set_paid_dates(invoices, data["invoices"])
+        customers = {}
+        for partner in partner_model.browse(list(data["partners"])):  # one prefetch group
+            customer = ReplayCustomer(partner, run._new_history(), data["partners"][partner.id])
+            customer.disputes = list(data["disputes"].get(partner.id, ()))
+            customers[partner.id] = customer
+        return invoices, customers, settlements, posts
+
+    @api.model
+    def _set_invoice_events(self, invoice, row):
+        """The dispute and promise of an invoice, from the days they were recorded (seen the morning after)."""
+        if row["dunning_dispute_date"] and (row["dunning_dispute"] or row["dunning_dispute_resolved_date"]):
+            resolved = row["dunning_dispute_resolved_date"]
+            invoice.dispute = (row["dunning_dispute_date"] + ONE_DAY, resolved + ONE_DAY if resolved else None)
+        if row["dunning_promise_date"] and row["dunning_promise_recorded_date"]:
+            invoice.promise = (
+                row["dunning_promise_recorded_date"] + ONE_DAY,
+                row["dunning_promise_date"],
+                float(row["dunning_promise_amount"] or 0.0),
+                float(row["dunning_promise_residual"] or 0.0),
+            )
+
+    @api.model
+    def _set_paid_dates(self, invoices, rows):
+        """Day each invoice was fully paid (by the last day of the replay): its last reconciliation moving its
+        currency, once every instalment is cleared (else none: still open at the end)."""
+        paid = {}  # invoice id -> latest clearing day so far, None once an instalment is found open
+        for row in rows:
+            move_id = row["move_id"]
+            amounts = [float(amount) for amount in row["amounts_currency"] or ()]
+            days = [day for day, amount in zip(row["days"] or (), amounts, strict=True) if amount]
+            cleared = round(float(row["amount_currency"]) - sum(amounts), row["currency_digits"]) == 0
+            if not cleared or not days or (move_id in paid and paid[move_id] is None):
+                paid[move_id] = None
+            else:
+                paid[move_id] = max(paid.get(move_id) or days[-1], days[-1])
+        for move_id, day in paid.items():
+            invoices[move_id].paid_date = day
+
+    @api.model
+    def _credits_by_day(self, data, first_day):
+        """{day: [(partner id, change)]} of the outstanding credits, those before the first day added up on it."""
+        changes = defaultdict(list)
+        for partner_id, events in data["credits"].items():
+            for day, change in events:
+                changes[max(day, first_day)].append((partner_id, change))
+        return changes
+
+    @api.model
+    def _first_day(self, date_from, warmup_days):
+        return date_from - timedelta(days=warmup_days)

@@ -1,0 +1,219 @@
+"""The state of a policy replay, day by day (account_dunning_replay.py): invoices, customers and the figures.
+
+Plain Python on purpose: a year of days times thousands of customers must stay fast. The decisions themselves are
+made by account.dunning.run._decide_partner on the snapshots (DunningItem) kept here.
+"""
+
+from collections import Counter
+from datetime import timedelta
+
+from .dunning_snapshot import DunningItem
+
+ONE_DAY = timedelta(days=1)
+WASTED_DAYS = 3  # a reminder followed by the payment within these days was not needed
+LATE_DAYS = 15  # the invoices ending this late or later are those a policy must chase early
+NO_INCIDENT = {"dispute_count": 0, "formal_notice_count": 0, "last_dispute_date": None}
+
+
+class ReplayInvoice:
+    """An invoice of the replay: its instalments' residuals, its real events and outcome, and its snapshot."""
+
+    __slots__ = ("dispute", "due", "item", "lines", "litigation", "paid_date", "partner_id", "promise", "rounding")
+
+    def __init__(self, row, move):
+        self.partner_id = row["partner_id"]
+        self.lines = []  # [maturity, residual (company currency), residual (invoice currency)]
+        self.rounding = (row["company_digits"], row["currency_digits"])
+        self.due = None  # due date of its first instalment
+        self.paid_date = None  # day it was fully paid, if it was by the end of the period
+        self.dispute = None  # (first day out of the follow-ups, first day back) as recorded
+        self.promise = None  # (first day it counts, promised date, promised amount, amount due at the promise)
+        self.litigation = bool(row["dunning_litigation"])  # in litigation today: the real outcome
+        self.item = DunningItem(id=row["move_id"], move=move, due_date=None, residual=0.0, amount=float(row["amount"]))
+
+    def add_line(self, maturity, balance, amount_currency):
+        self.lines.append([maturity, balance, amount_currency])
+        self.due = min(self.due or maturity, maturity)
+
+    def settle(self, index, amount, amount_currency):
+        """A partial reconciliation of one instalment."""
+        line = self.lines[index]
+        line[1] = round(line[1] - amount, self.rounding[0])
+        line[2] = round(line[2] - amount_currency, self.rounding[1])
+
+    def refresh(self):
+        """Bring the snapshot up to date with the instalments: amount due, oldest open due date, settled."""
+        item = self.item
+        open_lines = [line for line in self.lines if line[1] or line[2]]
+        item.residual = round(sum(line[1] for line in self.lines), self.rounding[0])
+        item.settled = not open_lines
+        item.due_date = min((line[0] for line in open_lines), default=self.due)
+
+    def as_of(self, day):
+        """The snapshot as of the morning of a day: disputed and promised as recorded before that day."""
+        item = self.item
+        if self.dispute:
+            item.disputed = self.dispute[0] <= day and (self.dispute[1] is None or day < self.dispute[1])
+        if self.promise and self.promise[0] <= day:
+            _start, promised, amount, due_then = self.promise
+            item.promise_date = promised
+            paid = due_then - sum(line[2] for line in self.lines)
+            item.promise_broken = promised < day and round(paid - (amount or due_then), self.rounding[1]) < 0
+        return item
+
+    def clear_promise(self, day):
+        """A follow-up sent after the promised date ends the promise (as account.dunning.run._record_sent)."""
+        if self.promise and self.promise[0] <= day and self.promise[1] < day:
+            self.promise = None
+            self.item.promise_date = None
+            self.item.promise_broken = False
+
+
+class ReplayCustomer:
+    """A customer of the replay: its open invoices, outstanding credit, follow-up history and formal notices."""
+
+    __slots__ = (
+        "credit",
+        "disputes",
+        "earliest",
+        "excluded",
+        "history",
+        "notices",
+        "open",
+        "override",
+        "partner",
+        "partner_id",
+        "scenario_id",
+    )
+
+    def __init__(self, partner, history, info):
+        self.partner = partner
+        self.partner_id = partner.id
+        self.open = {}  # invoice id -> ReplayInvoice
+        self.credit = 0.0
+        self.history = history
+        self.notices = []  # days of its formal notices
+        self.disputes = []  # days it disputed an invoice
+        self.excluded, self.scenario_id, self.override = info
+        self.earliest = None  # oldest due date of its open invoices (None: none open)
+
+    def refresh_earliest(self):
+        """Keep the oldest due date of the open invoices (they change only with the day's events)."""
+        self.earliest = min((invoice.item.due_date for invoice in self.open.values()), default=None)
+
+    def overdue(self, day):
+        """Open amount past due and age of the oldest overdue instalment on the morning of a day."""
+        amount, oldest = 0.0, None
+        for invoice in self.open.values():
+            for maturity, residual, _residual_currency in invoice.lines:
+                if maturity < day and residual > 0:
+                    amount += residual
+                    oldest = min(oldest or maturity, maturity)
+        return round(amount, 2), (day - oldest).days if oldest else 0
+
+    def incidents(self, day, window):
+        """Disputes and formal notices of the window as of the day before (what is known on the morning)."""
+        if not self.disputes and not self.notices:
+            return NO_INCIDENT
+        as_of = day - ONE_DAY
+        start = as_of - timedelta(days=window)
+        disputes = [when for when in self.disputes if start < when <= as_of]
+        return {
+            "dispute_count": len(disputes),
+            "formal_notice_count": sum(1 for when in self.notices if start < when <= as_of),
+            "last_dispute_date": max(disputes, default=None),
+        }
+
+
+class ReplayFigures:
+    """What a policy did during the period: follow-ups per level and channel, invoices reminded, wasted reminders,
+    wait of the invoices that ended late, formal notices."""
+
+    def __init__(self, date_from, date_to, levels):
+        self.date_from, self.date_to = date_from, date_to
+        self.levels = levels  # level id -> {label, channels, formal, to_litigation}
+        self.by_level = Counter()
+        self.lines = Counter()  # (month, level id, channel) -> follow-ups
+        self.first_reminder = {}  # invoice id -> day of its first follow-up on or after its due date
+        self.wasted = 0
+        self.notices = Counter()  # partner id -> formal notices
+        self.first_notice = {}  # invoice id -> day of the first formal notice covering it
+        self.log = []  # (day, partner id, level id) of each follow-up of the period
+
+    def record(self, day, partner_id, level_id, invoices):
+        """One follow-up sent (counted from the first day of the period)."""
+        if day < self.date_from:
+            return
+        info = self.levels[level_id]
+        self.log.append((day, partner_id, level_id))
+        self.by_level[level_id] += 1
+        for channel in info["channels"] or ("none",):
+            self.lines[(day.replace(day=1), level_id, channel)] += 1
+        if info["formal"]:
+            self.notices[partner_id] += 1
+        for invoice in invoices:
+            if info["formal"]:
+                self.first_notice.setdefault(invoice.item.id, day)
+            if day < invoice.due:
+                continue
+            self.first_reminder.setdefault(invoice.item.id, day)
+            if invoice.paid_date and 0 <= (invoice.paid_date - day).days <= WASTED_DAYS:
+                self.wasted += 1
+
+    def result(self, invoices):
+        """The figures as a dict (documented in README.md, Policy simulation)."""
+        waits = sorted(self._waits(invoices))
+        by_channel = Counter()
+        for (_month, _level, channel), count in self.lines.items():
+            by_channel[channel] += count
+        litigation = self._litigation(invoices)
+        return {
+            "followups": sum(self.by_level.values()),
+            "by_level": {self.levels[level]["label"]: count for level, count in sorted(self.by_level.items())},
+            "by_channel": {channel: by_channel[channel] for channel in ("email", "sms", "letter", "phone")},
+            "formal_notices": sum(self.notices.values()),
+            "invoices_reminded": len(self.first_reminder),
+            "wasted_reminders": self.wasted,
+            "late_invoices": len(waits),
+            "wait_mean": round(sum(waits) / len(waits), 2) if waits else None,
+            "wait_p90": round(percentile(waits, 0.9), 2) if waits else None,
+            **litigation,
+        }
+
+    def _waits(self, invoices):
+        """Days from the due date to the first follow-up of the invoices due in the period that ended 15 days late
+        or more (paid that late, or still open that late at the end); never followed up: the whole delay."""
+        for invoice in invoices:
+            if not self.date_from <= invoice.due <= self.date_to:
+                continue
+            end = invoice.paid_date if invoice.paid_date else self.date_to
+            if (end - invoice.due).days < LATE_DAYS:
+                continue
+            reminded = self.first_reminder.get(invoice.item.id)
+            yield ((reminded or end) - invoice.due).days
+
+    def _litigation(self, invoices):
+        """Customers ending in litigation (an invoice in litigation today): days from the due date of their oldest
+        such invoice to the first formal notice covering it."""
+        oldest = {}
+        for invoice in sorted((invoice for invoice in invoices if invoice.litigation), key=lambda inv: inv.due):
+            oldest.setdefault(invoice.partner_id, invoice)
+        delays = [
+            (self.first_notice[invoice.item.id] - invoice.due).days
+            for invoice in oldest.values()
+            if invoice.item.id in self.first_notice
+        ]
+        return {
+            "litigation_customers": len(oldest),
+            "litigation_notified": len(delays),
+            "litigation_notice_days": round(sum(delays) / len(delays), 2) if delays else None,
+        }
+
+
+def percentile(values, share):
+    """Percentile of sorted values by linear interpolation between the closest ranks (PostgreSQL's
+    PERCENTILE_CONT)."""
+    position = (len(values) - 1) * share
+    low = int(position)
+    high = min(low + 1, len(values) - 1)
+    return values[low] + (values[high] - values[low]) * (position - low)

@@ -1,0 +1,75 @@
+"""Plain snapshots read by the follow-up decision (account_dunning_run.py).
+
+The daily run builds them from the live records, the policy simulation from the state of a past day: both then
+call the same decision methods on the same kind of inputs, so the rules exist once.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(slots=True)
+class DunningLevel:
+    """One level of a ladder: its rank in the ladder, trigger and interval, and the record the run acts with."""
+
+    id: int
+    rank: int
+    trigger_days: int
+    interval_days: int
+    direct_entry: bool
+    record: object  # account.dunning.level
+
+    @property
+    def pre_due(self):
+        """A level with a negative trigger is a courtesy notice about the coming due date."""
+        return self.trigger_days < 0
+
+
+@dataclass(slots=True)
+class DunningLadder:
+    """The levels of a scenario in escalation order."""
+
+    scenario: object  # account.dunning.scenario
+    levels: list
+
+    @property
+    def first_post_due_rank(self):
+        """Rank of the first level sent after the due date (len(levels) when there is none)."""
+        return next((level.rank for level in self.levels if not level.pre_due), len(self.levels))
+
+
+@dataclass(slots=True)
+class DunningItem:
+    """An open customer invoice as of the decision date.
+
+    ``move`` is the account.move record: extensions reading more of the invoice read it there (the live values,
+    also in a simulation of the past).
+    """
+
+    id: int
+    move: object
+    due_date: date  # due date of its oldest open instalment
+    residual: float  # amount still due, company currency
+    amount: float  # invoice total, company currency
+    level_rank: int = -1  # rank of its last follow-up level in that level's ladder (-1: none)
+    settled: bool = False  # nothing left to pay, in the invoice or the company currency
+    disputed: bool = False
+    litigation: bool = False
+    in_payment: bool = False
+    promise_date: date | None = None
+    promise_broken: bool = False  # the promised date passed without the promised amount paid
+
+
+@dataclass(slots=True)
+class DunningCustomer:
+    """A customer as the decision sees it: its open invoices, its tolerance and the ladder that applies."""
+
+    partner: object  # res.partner (commercial partner)
+    items: list
+    ladder: DunningLadder | None
+    segment: str
+    tolerance: int  # the customer's own tolerance (days after the due date)
+    stats: dict  # payment statistics the tolerance predictor reads
+    settings: dict  # tolerance settings of the policy (res.company._dunning_policy_settings())
+    credit: float = 0.0  # unreconciled payments and credit notes, company currency
+    excluded: bool = False
