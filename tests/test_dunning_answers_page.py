@@ -26,6 +26,11 @@ class TestDunningAnswersPage(DunningAnswersCommon, HttpCase):
     def _task(self, record):
         return record.activity_ids.filtered(lambda activity: activity.user_id == self.collector)
 
+    def _followed(self, move, day):
+        """Whether the run's decision follows this invoice up on that day (its snapshot as the run builds it)."""
+        item = self.run_service._get_live_items(day, move)[move.id]
+        return self.run_service._is_move_followed(item, day)
+
     def test_reminder_link_opens_the_customer_page(self):
         self.assertTrue(self.access, "the follow-up sent carries the customer's page link")
         self.assertEqual(self.access.partner_id, self.customer)
@@ -109,8 +114,8 @@ class TestDunningAnswersPage(DunningAnswersCommon, HttpCase):
         self.assertIn("announced a payment", self.action.message_ids[0].body)
         self.assertIn("announced a payment", self.old.message_ids[0].body)
         # while the pause runs the invoice is left out; without a payment the chase resumes where it was
-        self.assertFalse(self.run_service._is_move_followed(self.old, self.today + timedelta(days=5)))
-        self.assertTrue(self.run_service._is_move_followed(self.old, self.today + timedelta(days=6)))
+        self.assertFalse(self._followed(self.old, self.today + timedelta(days=5)))
+        self.assertTrue(self._followed(self.old, self.today + timedelta(days=6)))
         # 14 days on (the level interval), 34 days late: it reached the phone call (+30), but goes on from the
         # level it had (the first reminder) to the second one, as if no payment had been announced
         later = self._run(self.today + timedelta(days=14), preview=True)["followups"]
@@ -141,7 +146,7 @@ class TestDunningAnswersPage(DunningAnswersCommon, HttpCase):
         self.assertRecordValues(answer, [{"kind": "promise", "promise_date": promised, "amount": 1300.0}])
         self.assertEqual(len(self._task(self.action)), 1)
         for move in self.old | self.recent:
-            self.assertFalse(self.run_service._is_move_followed(move, promised), "paused until the promised day")
+            self.assertFalse(self._followed(move, promised), "paused until the promised day")
 
     def test_dispute_with_a_reason_from_the_list(self):
         reason = self.env.ref("account_dunning.dispute_reason_quality")
