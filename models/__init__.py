@@ -29,3 +29,5 @@ from . import account_dunning_kpi_refresh
 from . import account_dunning_segment_rule
 from . import account_dunning_segment_change
 from . import account_dunning_job_failure
+from . import account_dunning_job_cursor
+from . import account_dunning_job_slice

@@ -21,3 +21,4 @@ from . import test_dunning_tours
 from . import test_dunning_other_apps
 from . import test_dunning_legal
 from . import test_dunning_checklist
+from . import test_dunning_job_slices
