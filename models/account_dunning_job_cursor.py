@@ -18,7 +18,9 @@ JOB_CRONS = {
 
 
 def _bounded_int(value, default, low, high):
-    """An integer setting read from text, within its bounds (the default when unreadable)."""
+    """An integer setting read from text, within its bounds (the default when unset or unreadable)."""
+    if value in (None, False, ""):
+        return default
     try:
         number = int(value)
     except (TypeError, ValueError):

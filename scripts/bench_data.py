@@ -350,11 +350,15 @@ def reset_sequences_and_analyse(env, size, today):
     env["ir.config_parameter"].set_param("account_dunning.bench_today", fields.Date.to_string(today))
 
 
-def generate(env, size, today):
-    """Fill the database: size x (CUSTOMERS customers, PAID paid and OPEN open invoices), cloned from templates."""
+def generate(env, size, today, shape=None):
+    """Fill the database: size x (CUSTOMERS customers, PAID paid and OPEN open invoices), cloned from templates;
+    or `shape` = (customers, paid invoices per customer, open invoices per customer), as the acceptance test does."""
     started = time.time()
-    n_customers = CUSTOMERS * size
-    per_customer_paid, per_customer_open = PAID * size // n_customers, OPEN * size // n_customers
+    if shape:
+        n_customers, per_customer_paid, per_customer_open = shape
+    else:
+        n_customers = CUSTOMERS * size
+        per_customer_paid, per_customer_open = PAID * size // n_customers, OPEN * size // n_customers
     partners, paid, payment, open_invoice = create_customers_and_templates(env, n_customers, today)
     _logger.info("%s customers and templates in %.0fs", n_customers, time.time() - started)
     k = clone_paid_invoices(env.cr, partners, paid, payment, per_customer_paid, today)

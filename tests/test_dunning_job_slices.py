@@ -178,7 +178,7 @@ class TestDunningJobSlices(DunningRunCommon):
             with self.assertRaisesRegex(ValidationError, message), self.env.cr.savepoint():
                 settings.create(values)
         params = self.env["ir.config_parameter"]
-        for raw, budget in (("1", 5), ("90", 90), ("a minute", 60), ("100000", 3600)):
+        for raw, budget in ((False, 60), ("1", 5), ("90", 90), ("a minute", 60), ("100000", 3600)):
             params.set_param("account_dunning.job_time_budget", raw)
             self.assertEqual(self.Cursor._job_time_budget(), budget, raw)
 
