@@ -14,5 +14,4 @@
         "views/res_config_settings_views.xml",
     ],
     "auto_install": True,
-    "installable": True,
 }
