@@ -26,6 +26,7 @@
         "views/account_dunning_scenario_views.xml",
         "views/account_dunning_action_views.xml",
         "views/account_dunning_job_failure_views.xml",
+        "views/account_dunning_job_cursor_views.xml",
         "views/account_dunning_ecb_rate_views.xml",
         "views/account_dunning_legal_rate_views.xml",
         "views/account_move_views.xml",

@@ -3,7 +3,6 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import split_every
 from odoo.tools.pdf import merge_pdf
 
 from .dunning_security import check_billing
@@ -114,40 +113,45 @@ class AccountDunningAction(models.Model):
         }
 
     @api.model
-    def _cron_render_letters(self, batch_size=50):
-        """Render the PDFs of the letters waiting to be printed, company by company, in batches committed one by
-        one.
+    def _cron_render_letters(self, batch_size=10):
+        """Render the PDFs of the letters waiting to be printed, the companies in turn, in slices of letters
+        committed one by one.
 
         Printing the queue then only merges stored PDFs, however long it is. A letter that cannot be rendered is
-        logged and left for printing by hand, where the error shows; a company that fails is recorded as a job
-        failure and the next one goes on.
+        logged and left for printing by hand, where the error shows (the next run of the job tries it again); a
+        company that fails is recorded as a job failure and the others go on.
         """
-        actions = self.search([("letter_state", "=", "to_print"), ("letter_attachment_id", "=", False)])
-        by_company = actions.grouped("company_id")
-        progress = {"done": 0, "total": len(actions)}
-
-        def render(company):
-            self._render_letters_of(by_company[company], batch_size, progress)
-
-        self.env["account.dunning.job.failure"]._run_per_company("letters", by_company, render)
+        waiting = self._read_group(
+            [("letter_state", "=", "to_print"), ("letter_attachment_id", "=", False)], ["company_id"]
+        )
+        self.env["account.dunning.job.cursor"]._run_sliced(
+            "letters",
+            self.env["res.company"].union(*(company for (company,) in waiting)),
+            lambda company, cursor, memo: self._render_letters_slice(company, cursor, memo, batch_size),
+            fields.Date.context_today(self),
+        )
 
     @api.model
-    def _render_letters_of(self, actions, batch_size, progress):
-        """Render these letters' PDFs batch by batch, each letter in its own savepoint."""
-        commit = self.env["account.dunning.job.failure"]._cron_commits()
-        for batch in split_every(batch_size, actions.ids, self.browse):
-            for action in batch:
-                try:
-                    with self.env.cr.savepoint():
-                        action._render_letter_pdf()
-                except Exception:
-                    _logger.exception(
-                        "The letter of follow-up %s (id %s) could not be rendered", action.name, action.id
-                    )
-            progress["done"] += len(batch)
-            self.env["ir.cron"]._notify_progress(done=progress["done"], remaining=progress["total"] - progress["done"])
-            if commit:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+    def _render_letters_slice(self, company, cursor, memo, batch_size):
+        """The next letters of a company after the cursor (ids in order), each rendered in its own savepoint."""
+        if "action_ids" not in memo:
+            memo["action_ids"] = self.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("letter_state", "=", "to_print"),
+                    ("letter_attachment_id", "=", False),
+                    ("id", ">", cursor.position),
+                ],
+                order="id",
+            ).ids
+        batch, memo["action_ids"] = memo["action_ids"][:batch_size], memo["action_ids"][batch_size:]
+        for action in self.browse(batch):
+            try:
+                with self.env.cr.savepoint():
+                    action._render_letter_pdf()
+            except Exception:
+                _logger.exception("The letter of follow-up %s (id %s) could not be rendered", action.name, action.id)
+        return (batch[-1] if batch else cursor.position), len(batch), len(memo["action_ids"])
 
     def _get_letters_batch_pdf(self):
         """The stored letters of these follow-ups as one PDF, in their order."""

@@ -7,6 +7,14 @@ from .dunning_security import check_billing
 
 _logger = logging.getLogger(__name__)
 
+#: the scheduled jobs of the module
+JOB_SELECTION = [
+    ("behaviour", "Payment behaviour"),
+    ("run", "Daily follow-up run"),
+    ("letters", "Letters to print"),
+    ("kpi", "Collection KPIs"),
+]
+
 
 class AccountDunningJobFailure(models.Model):
     """A scheduled follow-up job that failed for a company: the other companies went on; this record and one
@@ -19,16 +27,7 @@ class AccountDunningJobFailure(models.Model):
     _rec_name = "job"
     _check_company_auto = True
 
-    job = fields.Selection(
-        selection=[
-            ("behaviour", "Payment behaviour"),
-            ("run", "Daily follow-up run"),
-            ("letters", "Letters to print"),
-            ("kpi", "Collection KPIs"),
-        ],
-        required=True,
-        readonly=True,
-    )
+    job = fields.Selection(selection=JOB_SELECTION, required=True, readonly=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     first_date = fields.Datetime(string="First Failure", readonly=True, default=fields.Datetime.now)
     last_date = fields.Datetime(string="Last Failure", readonly=True, default=fields.Datetime.now)
@@ -40,39 +39,25 @@ class AccountDunningJobFailure(models.Model):
 
     @api.model
     def _cron_commits(self):
-        """Jobs commit their work slice by slice when run by the scheduler (or by the daily run's own entry point,
-        dunning_cron), never inside tests, whose cursor cannot commit."""
-        scheduled = self.env.context.get("ir_cron_progress_id") or self.env.context.get("dunning_cron")
+        """Jobs commit their work slice by slice when run by the scheduler, never inside tests, whose cursor cannot
+        commit (there each slice runs in a savepoint)."""
+        scheduled = self.env.context.get("ir_cron_progress_id")
         return bool(scheduled) and not getattr(threading.current_thread(), "testing", False)
 
     @api.model
-    def _run_per_company(self, job, companies, process):
-        """Run process(company) for each company on its own: one company's failure is rolled back alone (to its
-        savepoint, or to its last committed slice under the scheduler), logged and recorded, and the next company
-        goes on. Returns the companies that failed."""
-        commits = self._cron_commits()
-        failed = self.env["res.company"]
-        for company in companies:
-            try:
-                if commits:
-                    process(company)
-                else:
-                    with self.env.cr.savepoint():
-                        process(company)
-            except Exception as error:  # one company must not stop the others
-                if commits:
-                    self.env.cr.rollback()
-                _logger.exception("Follow-up job %s failed for company %s", job, company.id)
-                self._record_failure(job, company, error)
-                failed |= company
-                if commits:
-                    self.env.cr.commit()  # pylint: disable=invalid-commit
-        return failed
+    def _log_and_record_failure(self, job, company, error):
+        """A job failed for a company (called in the except clause): log it with its traceback, record it."""
+        _logger.exception("Follow-up job %s failed for company %s", job, company.id)
+        return self._record_failure(job, company, error)
 
     @api.model
     def _record_failure(self, job, company, error):
         """Count the failure on the open record of this job and company, else open one with an activity."""
-        message = f"{type(error).__name__}: {error}"
+        return self._record_failure_message(job, company, f"{type(error).__name__}: {error}")
+
+    @api.model
+    def _record_failure_message(self, job, company, message):
+        """_record_failure() with the error already put into words (e.g. by a queue job that failed)."""
         # sudo: jobs run as the superuser or as whoever started them; the record is for accounting to read
         failure = self.sudo().search(
             [("job", "=", job), ("company_id", "=", company.id), ("state", "=", "open")], limit=1

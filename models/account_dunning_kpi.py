@@ -282,14 +282,28 @@ class AccountDunningKpi(models.Model):
 
     @api.model
     def _cron_refresh(self):
-        """Rebuild the last complete months of every active company; a company that fails is recorded as a job
-        failure and the next one goes on."""
-        date_from, date_to = self._dunning_default_range()
-        self.env["account.dunning.job.failure"]._run_per_company(
+        """Rebuild the last complete months of every active company, one month per slice, the companies in turn; a
+        company that fails is recorded as a job failure and the others go on."""
+        months = self._dunning_month_starts(*self._dunning_default_range())
+        self.env["account.dunning.job.cursor"]._run_sliced(
             "kpi",
             self.env["res.company"].search([("active", "=", True)]),
-            lambda company: self.with_company(company)._dunning_refresh(company, date_from, date_to),
+            lambda company, cursor, memo: self._dunning_refresh_slice(company, cursor, memo, months),
+            fields.Date.context_today(self),
         )
+
+    @api.model
+    def _dunning_refresh_slice(self, company, cursor, memo, months):
+        """One slice of the KPI job: the next month after the cursor (the months done); the ledger of the months
+        left is read once per call, in the five queries of a whole refresh."""
+        left = months[cursor.position :]
+        if not left:
+            return cursor.position, 0, 0
+        kpi = self.with_company(company)
+        if "amounts" not in memo:
+            memo["amounts"] = kpi._dunning_fetch_amounts(company, left)
+        kpi._dunning_refresh(company, left[0], left[0], memo["amounts"])
+        return cursor.position + 1, 1, len(left) - 1
 
     @api.model
     def action_open_dashboard(self):

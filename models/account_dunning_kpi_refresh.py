@@ -1,4 +1,5 @@
 import calendar
+import json
 from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
@@ -246,52 +247,113 @@ class AccountDunningKpi(models.Model):
         return months
 
     @api.model
-    def _dunning_refresh(self, company, date_from, date_to):
-        """Rebuild the KPI rows of a company (whole company and each customer) for a range of months."""
-        months = self._dunning_month_starts(date_from, date_to)
-        # one rebuild at a time per company (button and cron alike); the second waits, then redoes it
-        self.env.cr.execute(SQL("SELECT pg_advisory_xact_lock(%s, %s)", KPI_LOCK_KEY, company.id))
-        base, revenue = self._dunning_fetch_amounts(company, months)
+    def _dunning_refresh(self, company, date_from, date_to, amounts=None):
+        """Rebuild the KPI rows of a company (whole company and each customer) for a range of months.
 
+        ``amounts``: the ``(base, revenue)`` of _dunning_fetch_amounts() when already read for these months (or a
+        range of months ending with them), as the scheduled job does once for the months it has left.
+        """
+        months = self._dunning_month_starts(date_from, date_to)
+        # one rebuild of a month at a time per company (button, cron and queue jobs alike); the second waits, then
+        # redoes it
+        self.env.cr.execute(
+            SQL(
+                "SELECT pg_advisory_xact_lock(%s, hashtext(%s || ':' || month::text)) FROM unnest(%s::date[]) AS month",
+                KPI_LOCK_KEY,
+                str(company.id),
+                months,
+            )
+        )
+        base, revenue = amounts or self._dunning_fetch_amounts(company, months)
+        return self._dunning_store_rows(company, months, self._dunning_kpi_rows(company, months, base, revenue))
+
+    @api.model
+    def _dunning_kpi_rows(self, company, months, base, revenue):
+        """The values of the rows of these months: the whole company, then each customer with an amount."""
+        wanted = set(months)
         totals = defaultdict(lambda: dict.fromkeys(BASE_FIELDS, 0.0))
         for (month, _partner), amounts in base.items():
-            for name, value in amounts.items():
-                totals[month][name] += value
+            if month in wanted:
+                for name, value in amounts.items():
+                    totals[month][name] += value
         company_revenue = defaultdict(float)
         for (month, _partner), amount in revenue.items():
             company_revenue[month] += amount
-
-        def history(month, amounts_by_month, partner=False):
-            """(revenue, days) of `month` and the months before it, newest first."""
-            result = []
-            for back in range(COUNTBACK_MONTHS + 1):
-                start = month - relativedelta(months=back)
-                key = start if partner is False else (start, partner)
-                result.append((amounts_by_month.get(key, 0.0), calendar.monthrange(start.year, start.month)[1]))
-            return result
-
-        vals_list = []
-        for month in months:
-            days = calendar.monthrange(month.year, month.month)[1]
-            vals_list.append(
-                {
-                    "company_id": company.id,
-                    "date": month,
-                    "partner_id": False,
-                    **self._dunning_kpi_values(totals[month], days, history(month, company_revenue)),
-                }
-            )
+        # (first day, days) of each month and the COUNTBACK_MONTHS before it, newest first
+        backs = {
+            month: [
+                (start, calendar.monthrange(start.year, start.month)[1])
+                for start in (month - relativedelta(months=back) for back in range(COUNTBACK_MONTHS + 1))
+            ]
+            for month in months
+        }
+        vals_list = [
+            {
+                "company_id": company.id,
+                "date": month,
+                "partner_id": None,
+                **self._dunning_kpi_values(
+                    totals[month], backs[month][0][1], [(company_revenue.get(s, 0.0), d) for s, d in backs[month]]
+                ),
+            }
+            for month in months
+        ]
         for (month, partner), amounts in base.items():
-            if partner is None or not any(amounts.values()):
+            if month not in wanted or partner is None or not any(amounts.values()):
                 continue
-            days = calendar.monthrange(month.year, month.month)[1]
+            history = [(revenue.get((start, partner), 0.0), days) for start, days in backs[month]]
             vals_list.append(
                 {
                     "company_id": company.id,
                     "date": month,
                     "partner_id": partner,
-                    **self._dunning_kpi_values(amounts, days, history(month, revenue, partner)),
+                    **self._dunning_kpi_values(amounts, backs[month][0][1], history),
                 }
             )
-        self.search([("company_id", "=", company.id), ("date", "in", months)]).unlink()
-        return self.create(vals_list)
+        return vals_list
+
+    @api.model
+    def _dunning_store_rows(self, company, months, vals_list):
+        """Replace the company's rows of these months by these values: one DELETE and one INSERT (tens of
+        thousands of rows at once on a large ledger), then the rows as records."""
+        self.flush_model()
+        self.env.cr.execute(
+            SQL("DELETE FROM account_dunning_kpi WHERE company_id = %s AND date = ANY(%s::date[])", company.id, months)
+        )
+        if not vals_list:
+            self.invalidate_model()
+            return self.browse()
+        names = list(vals_list[0])
+        self._dunning_round_rows(company, vals_list)
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO account_dunning_kpi (%(columns)s, create_uid, create_date, write_uid, write_date)
+                SELECT %(columns)s, %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+                  FROM jsonb_to_recordset(%(rows)s::jsonb) AS v(%(types)s)
+             RETURNING id
+                """,
+                columns=SQL(", ").join(SQL.identifier(name) for name in names),
+                uid=self.env.uid,
+                rows=json.dumps(vals_list, default=str),
+                types=SQL(", ").join(
+                    SQL("%s %s", SQL.identifier(name), SQL(self._fields[name].column_type[1])) for name in names
+                ),
+            )
+        )
+        self.invalidate_model()
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
+
+    @api.model
+    def _dunning_round_rows(self, company, vals_list):
+        """Round the values as the ORM stores them: amounts to the company currency, figures to their digits."""
+        places = {}
+        for name in vals_list[0]:
+            field = self._fields[name]
+            if field.type == "monetary":
+                places[name] = company.currency_id.decimal_places
+            elif field.type == "float" and field.get_digits(self.env):
+                places[name] = field.get_digits(self.env)[1]
+        for vals in vals_list:
+            for name, digits in places.items():
+                vals[name] = round(vals[name], digits)

@@ -22,20 +22,31 @@ class AccountDunningRun(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _cron_run_followups(self):
-        """Daily job: run the follow-ups of every company for today, committing batch per batch; a company that
-        fails is recorded as a job failure and the next one goes on."""
+        """Daily job: the follow-ups of every company for today, in slices of customers committed one by one, the
+        companies in turn; a company that fails is recorded as a job failure and the others go on."""
         today = fields.Date.context_today(self)
-        # the job works for every company, whatever the companies of the cron's user
-        run = self.sudo().with_context(dunning_cron=True)
-        run.env["account.dunning.job.failure"]._run_per_company(
-            "run",
-            run.env["res.company"].search([("id", "!=", False)]),
-            lambda company: run.run_followups(company, today),
+        # sudo: the job works for every company, whatever the companies of the cron's user
+        run = self.sudo()
+        run.env["account.dunning.job.cursor"]._run_sliced(
+            "run", run.env["res.company"].search([("id", "!=", False)]), run._run_followups_slice, today
         )
         # the new letters get their PDF right away, in the letters' own job
         letters_cron = self.env.ref("account_dunning.ir_cron_account_dunning_render_letters", raise_if_not_found=False)
         if letters_cron:
             letters_cron._trigger()
+
+    @api.model
+    def _run_followups_slice(self, company, cursor, memo):
+        """One slice of the daily run: the next customers after the cursor (ids in order), acted on as one batch.
+        The customers due are selected once per call; an already followed-up customer is skipped anyway."""
+        if "partner_ids" not in memo:
+            selected = self.with_company(company)._select_partner_ids(company, cursor.date)
+            memo["partner_ids"] = [partner_id for partner_id in selected if partner_id > cursor.position]
+        size = cursor._slice_size()
+        batch, memo["partner_ids"] = memo["partner_ids"][:size], memo["partner_ids"][size:]
+        if batch:
+            self._run_batch(company, cursor.date, batch)
+        return (batch[-1] if batch else cursor.position), len(batch), len(memo["partner_ids"])
 
     @api.model
     def run_followups(self, company, date, preview=False):
@@ -50,29 +61,28 @@ class AccountDunningRun(models.AbstractModel):
                 self.env._("Follow-ups cannot be run for a future date (%(date)s).", date=fields.Date.to_string(date))
             )
         self = self.with_company(company)
-        company = self.env.company
         result = {"followups": [], "skipped": []}
-        partner_ids = self._select_partner_ids(company, date)
-        # commit per batch only in the cron (never inside tests, whose cursor cannot commit)
-        cron_mode = not preview and self.env["account.dunning.job.failure"]._cron_commits()
-        done = 0
-        for batch_ids in split_every(self._batch_size, partner_ids):
-            moves = self._select_moves(company, date, batch_ids)
-            followups, skipped = self._decide(company, date, moves)
+        for batch_ids in split_every(self._batch_size, self._select_partner_ids(self.env.company, date)):
+            followups, skipped = self._run_batch(company, date, batch_ids, preview=preview)
+            result["followups"] += followups
             result["skipped"] += skipped
-            if preview:
-                result["followups"] += followups
-            else:
-                self._flag_to_reconcile(company, moves.commercial_partner_id, skipped)
-                acted = self._act(company, date, followups)
-                result["followups"] += [followup for followup in acted if followup["action"]]
-                result["skipped"] += [followup for followup in acted if not followup["action"]]
-            done += len(batch_ids)
-            if cron_mode:
-                self.env["ir.cron"]._notify_progress(done=done, remaining=len(partner_ids) - done)
-            if cron_mode:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
         return result
+
+    @api.model
+    def _run_batch(self, company, date, partner_ids, preview=False):
+        """Select, decide and (unless previewing) act for a batch of customers: (follow-ups, skipped)."""
+        self = self.with_company(company)
+        company = self.env.company
+        moves = self._select_moves(company, date, partner_ids)
+        followups, skipped = self._decide(company, date, moves)
+        if preview:
+            return followups, skipped
+        self._flag_to_reconcile(company, moves.commercial_partner_id, skipped)
+        acted = self._act(company, date, followups)
+        return (
+            [followup for followup in acted if followup["action"]],
+            skipped + [followup for followup in acted if not followup["action"]],
+        )
 
     # ------------------------------------------------------------------
     # Select

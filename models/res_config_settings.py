@@ -1,4 +1,7 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from .account_dunning_job_cursor import SLICE_SIZE, TIME_BUDGET
 
 
 class ResConfigSettings(models.TransientModel):
@@ -11,9 +14,38 @@ class ResConfigSettings(models.TransientModel):
     dunning_send_enabled = fields.Boolean(related="company_id.dunning_send_enabled", readonly=False)
     dunning_responsible_id = fields.Many2one(related="company_id.dunning_responsible_id", readonly=False)
     dunning_max_retries = fields.Integer(related="company_id.dunning_max_retries", readonly=False)
+    # Scheduled jobs in slices (system parameters: they follow the server's worker limits, not a company).
+    dunning_job_time_budget = fields.Integer(
+        string="Time per job run (seconds)",
+        config_parameter=TIME_BUDGET[0],
+        default=TIME_BUDGET[1],
+        help="A nightly job works this long at most, slice after slice, then lets the scheduler call it again.",
+    )
+    dunning_job_slice_size = fields.Integer(
+        string="Customers per slice",
+        config_parameter=SLICE_SIZE[0],
+        default=SLICE_SIZE[1],
+        help="The daily run commits its work after this many customers (and makes one queue job of them when "
+        "queue jobs are used).",
+    )
     dunning_setup_checklist = fields.Html(
         string="Follow-up Setup Checklist", compute="_compute_dunning_setup_checklist", sanitize=False
     )
+
+    @api.constrains("dunning_job_time_budget", "dunning_job_slice_size")
+    def _check_dunning_job_slices(self):
+        """A time budget of 5 s to 1 h, 1 to 5,000 customers per slice."""
+        for settings in self:
+            for value, (_key, _default, low, high), label in (
+                (settings.dunning_job_time_budget, TIME_BUDGET, self.env._("The time per job run")),
+                (settings.dunning_job_slice_size, SLICE_SIZE, self.env._("The customers per slice")),
+            ):
+                if not low <= value <= high:
+                    raise ValidationError(
+                        self.env._(
+                            "%(setting)s must be between %(low)s and %(high)s.", setting=label, low=low, high=high
+                        )
+                    )
 
     @api.depends("company_id")
     def _compute_dunning_setup_checklist(self):

@@ -305,34 +305,32 @@ class ResPartner(models.Model):
 
     @api.model
     def _cron_dunning_recompute_payment_stats(self, as_of=None):
-        """Nightly: recompute every customer of every company, one pass per company, written and committed
-        per batch; a company that fails is recorded as a job failure and the next one goes on."""
-        customers = {
-            company: self._dunning_behaviour_customer_ids(company) for company in self.env["res.company"].search([])
-        }
-        progress = {"done": 0, "remaining": sum(len(ids) for ids in customers.values())}
-
-        def recompute(company):
-            self._dunning_recompute_company(company, customers[company], as_of, progress)
-
-        self.env["account.dunning.job.failure"]._run_per_company("behaviour", customers, recompute)
+        """Nightly: recompute every customer of every company, the companies in turn, written and committed per
+        slice of 1,000 customers; a company that fails is recorded as a job failure and the others go on."""
+        self.env["account.dunning.job.cursor"]._run_sliced(
+            "behaviour",
+            self.env["res.company"].search([("id", "!=", False)]),
+            lambda company, cursor, memo: self._dunning_recompute_company(company, cursor, memo, as_of),
+            fields.Date.context_today(self),
+        )
 
     @api.model
-    def _dunning_recompute_company(self, company, customer_ids, as_of, progress):
-        """One company of the nightly job: its statistics in one pass, written (and committed) per batch."""
-        if not customer_ids:
-            return
-        commit = self.env["account.dunning.job.failure"]._cron_commits()
-        stats = self.browse(customer_ids)._dunning_compute_payment_stats(company, as_of=as_of, whole_company=True)
-        for batch in split_every(self._DUNNING_BATCH_SIZE, customer_ids):
-            self._dunning_write_payment_stats(
-                company, {partner_id: stats[partner_id] for partner_id in batch if partner_id in stats}
+    def _dunning_recompute_company(self, company, cursor, memo, as_of):
+        """One slice of the nightly job in a company: the statistics of the customers left are computed in one pass
+        once per call, then written 1,000 customers at a time after the cursor (customer ids in order)."""
+        if "customer_ids" not in memo:
+            customer_ids = self._dunning_behaviour_customer_ids(company)
+            memo["customer_ids"] = [partner_id for partner_id in customer_ids if partner_id > cursor.position]
+            memo["stats"] = self.browse(memo["customer_ids"])._dunning_compute_payment_stats(
+                company, as_of=as_of, whole_company=True
             )
-            progress["done"] += len(batch)
-            progress["remaining"] -= len(batch)
-            self.env["ir.cron"]._notify_progress(done=progress["done"], remaining=progress["remaining"])
-            if commit:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+        batch = memo["customer_ids"][: self._DUNNING_BATCH_SIZE]
+        memo["customer_ids"] = memo["customer_ids"][self._DUNNING_BATCH_SIZE :]
+        stats = memo["stats"]
+        self._dunning_write_payment_stats(
+            company, {partner_id: stats[partner_id] for partner_id in batch if partner_id in stats}
+        )
+        return (batch[-1] if batch else cursor.position), len(batch), len(memo["customer_ids"])
 
     # --- Actions --------------------------------------------------------------------------
 

@@ -342,11 +342,12 @@ def reset_sequences_and_analyse(env, size, today):
     env["ir.config_parameter"].set_param("account_dunning.bench_today", fields.Date.to_string(today))
 
 
-def generate(env, size, today):
-    """Fill the database: size x CUSTOMERS customers with the habits of bench_habits.py, each with 20 paid and 4 open
-    invoices (size x 40,000 and 8,000), cloned from templates; half the customers going bad end in litigation."""
+def generate(env, size, today, customers=None):
+    """Fill the database: size x CUSTOMERS customers (or `customers`, as the acceptance test asks) with the habits of
+    bench_habits.py, each with 20 paid and 4 open invoices (size x 40,000 and 8,000), cloned from templates; half
+    the customers going bad end in litigation."""
     started = time.time()
-    n_customers = CUSTOMERS * size
+    n_customers = customers or CUSTOMERS * size
     partners, paid, payment, open_invoice = create_customers_and_templates(env, n_customers, today)
     _logger.info("%s customers and templates in %.0fs", n_customers, time.time() - started)
     plans = customer_plans(partners, today)

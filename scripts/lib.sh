@@ -163,3 +163,33 @@ conn.autocommit = True
 conn.cursor().execute('DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % sys.argv[1].replace('"', ''))
 EOF
 }
+
+# Creates database $2 as a copy of database $1 (which nobody may be connected to).
+createdb_from() {
+    "$PYTHON" - "$1" "$2" <<'PYEOF'
+import sys
+import psycopg2
+conn = psycopg2.connect(dbname="postgres")
+conn.autocommit = True
+source, target = (name.replace('"', '') for name in sys.argv[1:3])
+conn.cursor().execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+conn.cursor().execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+PYEOF
+}
+
+# --- queue_job (optional) ---------------------------------------------------
+
+# OCA's queue_job for Odoo 18, installed from PyPI when missing. --no-deps: its wheel requires the `odoo`
+# distribution, which pip cannot see when Odoo is importable through a .pth file; the addon lands in
+# site-packages/odoo/addons, which Odoo's `odoo.addons` namespace finds beside its own addons. 18.0.3.1.2 is the
+# last 18.0 release whose test helpers run on an Odoo 18 without `odoo.tests.common.SETATTR_SOURCES` (later 18.0
+# sources only).
+QUEUE_JOB_REQUIREMENT="odoo-addon-queue_job==18.0.3.1.2"
+ensure_queue_job() {
+    if "$PYTHON" -c 'import odoo.addons.queue_job' 2>/dev/null; then
+        return 0
+    fi
+    log "installing $QUEUE_JOB_REQUIREMENT (optional queue jobs, tested by the test command)"
+    "$PYTHON" -m pip install --quiet --disable-pip-version-check --no-deps "$QUEUE_JOB_REQUIREMENT" \
+        || die "could not install $QUEUE_JOB_REQUIREMENT"
+}

@@ -4,6 +4,8 @@
 #   bash scripts/test.sh                       # lint + all tests + uninstall check
 #   bash scripts/test.sh --tags /account_dunning:TestDunningEmail   # one class
 #   bash scripts/test.sh --no-lint --tags dunning_bench/account_dunning  # benchmark
+#   bash scripts/test.sh --long-acceptance     # the acceptance phase with 6,000 customers (default 1,500)
+#   bash scripts/test.sh --no-acceptance       # without the acceptance phase (a real prefork server)
 #   I18N_UPDATE=1 bash scripts/test.sh         # refresh i18n/*.pot and add new terms to fr.po
 #
 # PostgreSQL: the server of the PG* variables when it answers, otherwise a private
@@ -16,12 +18,15 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 TAGS="/$MODULE"
 LINT=1
 UNINSTALL=1
+ACCEPTANCE=--customers=1500
 while [ $# -gt 0 ]; do
     case "$1" in
         --tags) TAGS="$2"; UNINSTALL=0; shift 2 ;;
         --no-lint) LINT=0; shift ;;
         --no-uninstall) UNINSTALL=0; shift ;;
-        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        --no-acceptance) ACCEPTANCE=; shift ;;
+        --long-acceptance) ACCEPTANCE=--long; shift ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
         *) die "unknown option $1 (see --help)" ;;
     esac
 done
@@ -44,6 +49,7 @@ trap 'exit 143' TERM
 
 require_odoo
 ensure_requirements
+ensure_queue_job
 link_module "$WORK"
 FAILED=0
 
@@ -74,12 +80,13 @@ if [ "$LINT" = 1 ]; then
     "$PYTHON" "$REPO_DIR/scripts/check_size.py" "$REPO_DIR" || FAILED=1
     log "lint: pylint-odoo (OCA mandatory checks)"
     (cd "$MODULE_ADDONS" && "$PYTHON" -m pylint --rcfile="$REPO_DIR/.pylintrc" "$MODULE") || FAILED=1
+    (cd "$REPO_DIR/bridges" && "$PYTHON" -m pylint --rcfile="$REPO_DIR/.pylintrc" account_dunning_queue_job) || FAILED=1
 fi
 
 pg_ensure "$WORK/pg"
 DB="${MODULE}_test_$$"
 pg_drop_db "$DB"
-ODOO_ARGS=(-d "$DB" --addons-path="$ODOO_ADDONS,$MODULE_ADDONS" "${DB_ARGS[@]}"
+ODOO_ARGS=(-d "$DB" --addons-path="$ODOO_ADDONS,$MODULE_ADDONS,$REPO_DIR/bridges" "${DB_ARGS[@]}"
            --without-demo=all --max-cron-threads=0 --log-level=info)
 HTTP_PORT=$(free_port)
 
@@ -93,18 +100,25 @@ wait "$CHILD"
 ODOO_RC=$?
 CHILD=
 LOGS=("$WORK/test.log")
+if [ "$TAGS" = "/$MODULE" ] && [ "$ODOO_RC" = 0 ] && [ -n "$ACCEPTANCE" ]; then
+    # A real Odoo server in prefork mode runs the scheduled jobs under worker limits, through its cron runner and
+    # then through queue_job (scripts/acceptance.sh), on a copy of the freshly installed database.
+    phase acceptance
+    bash "$REPO_DIR/scripts/acceptance.sh" --template "$DB" ${ACCEPTANCE/=/ } || FAILED=1
+fi
 if [ "$TAGS" = "/$MODULE" ] && [ "$ODOO_RC" = 0 ]; then
-    # Other apps are optional: the tests above ran without them. Now install Snailmail, Sales, Purchase and the
-    # demo payment provider on the same database and run the tests that need them: letters posted through
-    # Snailmail, the users of Sales and Purchase opening invoices, bills and customers (the module must neither
-    # require them nor break them), and a customer paying online from its follow-up page in a browser.
+    # Other apps are optional: the tests above ran without them. Now install Snailmail, Sales, Purchase, the demo
+    # payment provider and queue_job (which brings the bridge account_dunning_queue_job) on the same database and
+    # run the tests that need them: letters posted through Snailmail, the users of Sales and Purchase opening
+    # invoices, bills and customers (the module must neither require them nor break them), a customer paying online
+    # from its follow-up page in a browser, and the queue jobs of the bridge.
     phase apps
-    log "optional apps: installing Snailmail, Sales, Purchase and the demo payment provider, then testing with them"
-    "$PYTHON" -m odoo "${ODOO_ARGS[@]}" -i snailmail,sale,purchase,payment_demo --stop-after-init \
+    log "optional apps: installing Snailmail, Sales, Purchase, the demo payment provider and queue_job, then testing"
+    "$PYTHON" -m odoo "${ODOO_ARGS[@]}" -i snailmail,sale,purchase,payment_demo,queue_job --stop-after-init \
         >"$WORK/apps_install.log" 2>&1 &
     CHILD=$!; wait "$CHILD" || ODOO_RC=$?; CHILD=
     "$PYTHON" -m odoo "${ODOO_ARGS[@]}" --test-enable --http-port="$HTTP_PORT" --stop-after-init \
-        --test-tags "dunning_apps/$MODULE,dunning_pay/$MODULE,/$MODULE:TestDunningLetters.test_sending_by_post_uses_snailmail_only_when_installed" \
+        --test-tags "dunning_apps/$MODULE,dunning_pay/$MODULE,/$MODULE:TestDunningLetters.test_sending_by_post_uses_snailmail_only_when_installed,/account_dunning_queue_job" \
         >"$WORK/apps_test.log" 2>&1 &
     CHILD=$!; wait "$CHILD" || ODOO_RC=$?; CHILD=
     LOGS+=("$WORK/apps_install.log" "$WORK/apps_test.log")

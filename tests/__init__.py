@@ -30,3 +30,4 @@ from . import test_dunning_answers_tours
 from . import test_dunning_simulation
 from . import test_dunning_tolerance
 from . import test_dunning_ladders
+from . import test_dunning_job_slices

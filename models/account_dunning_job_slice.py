@@ -1,0 +1,133 @@
+import threading
+import time
+import weakref
+from collections import defaultdict
+from contextlib import contextmanager
+
+from odoo import api, models
+
+from .account_dunning_job_cursor import JOB_CRONS
+
+#: per cursor of Odoo's cron runner: the start of the run and the slices done. The runner calls a job up to ten
+#: times in a row on one cursor, all within one worker's time limit, so the time budget counts from the first call.
+_RUNS = weakref.WeakKeyDictionary()
+
+
+class SliceClock:
+    """The time budget of a run of a job: spent once the time used plus the longest slice seen would exceed it.
+    Without a budget (direct calls) it is never spent; a run always does at least one slice."""
+
+    def __init__(self, budget, run):
+        self.budget = budget
+        self.run = run
+        run.setdefault("start", time.monotonic())
+        run.setdefault("slices", 0)
+        run.setdefault("longest", 0.0)
+
+    def spent(self):
+        if self.budget is None or not self.run["slices"]:
+            return False
+        return time.monotonic() - self.run["start"] + self.run["longest"] > self.budget
+
+    @contextmanager
+    def measure(self):
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            self.run["slices"] += 1
+            self.run["longest"] = max(self.run["longest"], time.monotonic() - started)
+
+
+class AccountDunningJobCursor(models.Model):
+    _inherit = "account.dunning.job.cursor"  # pylint: disable=consider-merging-classes-inherited
+
+    # The driver of the sliced jobs: companies in turn, one slice each, committed with its cursor.
+    @api.model
+    def _run_sliced(self, job, companies, process_slice, date):
+        """Run a scheduled job in slices, the companies in turn (one slice each per round, so that a big company
+        delays no other), until its work is done or, under the scheduler, its time budget is spent; then tell
+        Odoo's cron runner what is done and what remains: the runner calls the job again while work remains.
+
+        ``process_slice(company, cursor, memo)`` does the slice after ``cursor.position`` and returns
+        ``(position, done, remaining)``; ``memo`` is a dict kept for the company during this call only.
+        """
+        cursors = self._start_passes(job, companies, date)
+        clock = self._slice_clock()
+        memos = defaultdict(dict)
+        # test-only: at most this many rounds in one call (the tests cannot wait for a time budget)
+        max_rounds = self.env.context.get("dunning_job_slices_per_call")
+        rounds = worked = 0
+        while not clock.spent() and not (max_rounds and rounds >= max_rounds):
+            running = cursors.filtered(lambda cursor: cursor.state == "running")
+            if not running:
+                break
+            for cursor in running:
+                if clock.spent():
+                    break
+                self._run_slice(cursor, cursors, process_slice, memos[cursor.id], clock)
+                worked += 1
+            rounds += 1
+        self._report_progress(cursors)
+        if worked:
+            self._continue_later(job, cursors, clock)
+        return cursors
+
+    @api.model
+    def _slice_clock(self):
+        """The budget of this run: none for a direct call; per call in tests (their cursor never changes)."""
+        if not self.env.context.get("ir_cron_progress_id"):
+            return SliceClock(None, {})
+        if getattr(threading.current_thread(), "testing", False):
+            return SliceClock(self._job_time_budget(), {})
+        return SliceClock(self._job_time_budget(), _RUNS.setdefault(self.env.cr, {}))
+
+    @api.model
+    def _run_slice(self, cursor, cursors, process_slice, memo, clock):
+        """One slice of one company, committed with its cursor and the progress under the scheduler (in a
+        savepoint otherwise). A failure rolls back that slice only (the slices before it stay), is recorded once
+        for the company, and the company waits for the next run of the action; the other companies go on."""
+        company = cursor.company_id
+        failures = self.env["account.dunning.job.failure"]
+        commits = failures._cron_commits()
+        try:
+            with clock.measure():
+                if commits:
+                    cursor._advance(*process_slice(company, cursor, memo))
+                else:
+                    with self.env.cr.savepoint():
+                        cursor._advance(*process_slice(company, cursor, memo))
+        except Exception as error:  # one company must not stop the others
+            if commits:
+                self.env.cr.rollback()
+            failures._log_and_record_failure(cursor.job, company, error)
+            cursor._fail()
+            memo.clear()
+        self._report_progress(cursors)
+        if commits:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _report_progress(self, cursors):
+        """Tell Odoo's cron runner the units done in this pass and those left (customers, letters or months)."""
+        remaining = sum(
+            max(cursor.total_count - cursor.done_count, 1) for cursor in cursors if cursor.state == "running"
+        )
+        done = sum(cursors.mapped("done_count"))
+        if remaining:
+            # the runner reads done=0 as a job that does not report progress, and would stop calling it
+            done = max(done, 1)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    @api.model
+    def _continue_later(self, job, cursors, clock):
+        """Work left after this call: a trigger makes the scheduler call the job again as soon as a cron worker
+        is free (also after a run by hand, and it wakes the sleeping workers); once per run is enough."""
+        if not clock.budget or clock.run.get("triggered"):
+            return
+        if any(cursor.state == "running" for cursor in cursors):
+            cron = self.env.ref(JOB_CRONS[job], raise_if_not_found=False)
+            if cron:
+                # sudo: the job continues as the scheduled action it is, whoever started it
+                cron.sudo()._trigger()
+                clock.run["triggered"] = True
