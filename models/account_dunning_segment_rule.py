@@ -20,7 +20,7 @@ class AccountDunningSegmentRule(models.Model):
         ondelete="cascade",
         index="btree_not_null",
         check_company=True,
-        help="Set on the copies of a draft policy: the live statistics never use them.",
+        help="Set on the copies of a draft policy: the nightly statistics and the daily run never use them.",
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     segment = fields.Selection(

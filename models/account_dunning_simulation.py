@@ -60,7 +60,7 @@ class AccountDunningSimulation(models.Model):
         help="A second policy replayed on the same days (default: a fixed ladder due +1, +15, +30, +45).",
     )
     state = fields.Selection([("draft", "Not Run"), ("done", "Done")], default="draft", readonly=True, copy=False)
-    result = fields.Json(readonly=True, copy=False, help="The figures returned by run(), as stored.")
+    result = fields.Json(readonly=True, copy=False, help="The figures of the last run, as stored.")
     summary_html = fields.Html(string="Figures", compute="_compute_summary_html", sanitize=False)
     line_ids = fields.One2many("account.dunning.simulation.line", "simulation_id", string="Follow-ups", copy=False)
     run_seconds = fields.Float(string="Duration (s)", readonly=True, copy=False, digits=(16, 1))
@@ -85,7 +85,7 @@ class AccountDunningSimulation(models.Model):
         today = fields.Date.context_today(self)
         for simulation in self:
             if simulation.date_from > simulation.date_to:
-                raise ValidationError(self.env._("The simulated period must start before it ends."))
+                raise ValidationError(self.env._("The simulated period cannot start after it ends."))
             if simulation.date_to >= today:
                 raise ValidationError(
                     self.env._("A simulation replays the past: end the period yesterday at the latest.")

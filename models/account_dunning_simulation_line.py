@@ -11,7 +11,9 @@ class AccountDunningSimulationLine(models.Model):
 
     simulation_id = fields.Many2one("account.dunning.simulation", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="simulation_id.company_id", store=True, index=True)
-    side = fields.Selection([("policy", "Policy"), ("comparison", "Comparison")], required=True)
+    side = fields.Selection(
+        [("policy", "Policy"), ("comparison", "Comparison")], string="Policy Simulated", required=True
+    )
     policy_id = fields.Many2one("account.dunning.policy", required=True, ondelete="cascade")
     month = fields.Date(required=True)
     level = fields.Char(required=True, help="Scenario and level of the follow-ups.")

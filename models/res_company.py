@@ -157,8 +157,9 @@ class ResCompany(models.Model):
     dunning_tolerance_spread_days = fields.Integer(
         string="Steady Habit Spread (days)",
         default=4,
-        help="A customer a quarter of whose invoices are paid more than this later than its usual delay (75th "
-        "percentile minus median) has no steady habit: its tolerance is short. 0: no limit.",
+        help="When a quarter of a customer's invoices are paid more than these days later than its usual delay (75th "
+        "percentile minus median), it has no steady habit and gets at most the tolerance of an irregular habit. "
+        "0: not used.",
     )
     dunning_tolerance_irregular_days = fields.Integer(
         string="Tolerance of an Irregular Habit (days)",

@@ -86,8 +86,8 @@ class ResPartner(models.Model):
         string="Growth of the Last Delays (days)",
         company_dependent=True,
         readonly=True,
-        help="When each of the last three paid invoices was paid at least 3 days later than the one before: by how "
-        "many days the delay grew from the first to the last; 0 otherwise.",
+        help="When the delay of each of the last three paid invoices grew by at least 3 days over the one before: by "
+        "how many days the delay grew from the first to the last; 0 otherwise.",
         groups=READERS,
     )
     dunning_last_dispute_date = fields.Date(

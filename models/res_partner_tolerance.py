@@ -121,7 +121,10 @@ class ResPartner(models.Model):
         days, reason = self._dunning_tolerance_decision(settings, stats, segment)
         if not self.dunning_segment:
             days = settings["new_days"]
-        head = _("Tolerance %(days)s days", days=days) if days else _("No tolerance")
+        if not days:
+            head = _("No tolerance")
+        else:
+            head = _("Tolerance 1 day") if days == 1 else _("Tolerance %(days)s days", days=days)
         usual = round(stats[USUAL_DELAY[settings["statistic"]]])
         habit = {
             "avg": _("pays %(days)s days late on average", days=usual),
@@ -139,8 +142,9 @@ class ResPartner(models.Model):
                 spread=round(self._dunning_spread(stats)),
             ),
             "beyond_cap": _(
-                "%(habit)s, more than the %(cap)s days this segment may be given",
+                "%(habit)s: with the %(margin)s days of margin, more than the %(cap)s days this segment may be given",
                 habit=habit,
+                margin=settings["margin_days"],
                 cap=settings.get(f"cap_{segment}"),
             ),
             "habit": _("%(habit)s, %(regularity)s", habit=habit, regularity=self._dunning_regularity(stats)),

@@ -35,10 +35,12 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/${MODULE}_test.XXXXXX")
 chmod 755 "$WORK"  # the private cluster runs as another user
 PG_PRIVATE=0
 CHILD=
+ACCEPTANCE_PID=
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
     [ -n "$CHILD" ] && kill "$CHILD" 2>/dev/null && wait "$CHILD" 2>/dev/null
+    [ -n "$ACCEPTANCE_PID" ] && kill "$ACCEPTANCE_PID" 2>/dev/null && wait "$ACCEPTANCE_PID" 2>/dev/null
     [ "$PG_PRIVATE" = 1 ] && pg_stop_private "$WORK/pg"
     rm -rf "$WORK"
     exit "$rc"
@@ -102,9 +104,13 @@ CHILD=
 LOGS=("$WORK/test.log")
 if [ "$TAGS" = "/$MODULE" ] && [ "$ODOO_RC" = 0 ] && [ -n "$ACCEPTANCE" ]; then
     # A real Odoo server in prefork mode runs the scheduled jobs under worker limits, through its cron runner and
-    # then through queue_job (scripts/acceptance.sh), on a copy of the freshly installed database.
-    phase acceptance
-    bash "$REPO_DIR/scripts/acceptance.sh" --template "$DB" ${ACCEPTANCE/=/ } || FAILED=1
+    # then through queue_job (scripts/acceptance.sh), on a copy of the freshly installed database made now; it runs
+    # alongside the optional-apps phase below (each on its own database) and is waited for after it.
+    createdb_from "$DB" "${DB}_acceptance" || die "could not copy $DB for the acceptance"
+    log "acceptance: started alongside the optional apps (scripts/acceptance.sh)"
+    bash "$REPO_DIR/scripts/acceptance.sh" --template "${DB}_acceptance" ${ACCEPTANCE/=/ } \
+        >"$WORK/acceptance.out" 2>&1 &
+    ACCEPTANCE_PID=$!
 fi
 if [ "$TAGS" = "/$MODULE" ] && [ "$ODOO_RC" = 0 ]; then
     # Other apps are optional: the tests above ran without them. Now install Snailmail, Sales, Purchase, the demo
@@ -123,6 +129,13 @@ if [ "$TAGS" = "/$MODULE" ] && [ "$ODOO_RC" = 0 ]; then
     CHILD=$!; wait "$CHILD" || ODOO_RC=$?; CHILD=
     LOGS+=("$WORK/apps_install.log" "$WORK/apps_test.log")
     if grep -E ' (ERROR|CRITICAL) ' "$WORK/apps_install.log" >/dev/null; then FAILED=1; fi
+fi
+if [ -n "$ACCEPTANCE_PID" ]; then
+    phase acceptance
+    wait "$ACCEPTANCE_PID" || FAILED=1
+    ACCEPTANCE_PID=
+    cat "$WORK/acceptance.out" >&2
+    pg_drop_db "${DB}_acceptance" >/dev/null 2>&1
 fi
 grep -h -E ' (WARNING|ERROR|CRITICAL) |FAIL:|Traceback' "${LOGS[@]}" | head -n 200 >&2
 "$PYTHON" "$REPO_DIR/scripts/check_log.py" "$WORK/test.log" "${LOGS[@]:2}" >"$WORK/result.txt"
