@@ -192,5 +192,5 @@ class TestDunningSimulation(PaymentBehaviourCommon):
             simulation.with_user(billing).run()
         with self.assertRaisesRegex(ValidationError, "end the period yesterday"):
             self.simulate(date_to=date(2026, 5, 15))
-        with self.assertRaisesRegex(ValidationError, "start before it ends"):
+        with self.assertRaisesRegex(ValidationError, "cannot start after it ends"):
             self.simulate(date_from=date(2026, 5, 1))
