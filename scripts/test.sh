@@ -35,11 +35,13 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/${MODULE}_test.XXXXXX")
 chmod 755 "$WORK"  # the private cluster runs as another user
 PG_PRIVATE=0
 CHILD=
+LINT_PID=
 ACCEPTANCE_PID=
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
     [ -n "$CHILD" ] && kill "$CHILD" 2>/dev/null && wait "$CHILD" 2>/dev/null
+    [ -n "$LINT_PID" ] && kill "$LINT_PID" 2>/dev/null && wait "$LINT_PID" 2>/dev/null
     [ -n "$ACCEPTANCE_PID" ] && kill "$ACCEPTANCE_PID" 2>/dev/null && wait "$ACCEPTANCE_PID" 2>/dev/null
     [ "$PG_PRIVATE" = 1 ] && pg_stop_private "$WORK/pg"
     rm -rf "$WORK"
@@ -74,16 +76,18 @@ phase_summary() {
     log "time per phase: ${summary}total ${SECONDS} s"
 }
 
-if [ "$LINT" = 1 ]; then
-    phase lint
+run_lint() {
+    local rc=0
     log "lint: ruff"
-    (cd "$REPO_DIR" && "$PYTHON" -m ruff check . && "$PYTHON" -m ruff format --check .) || FAILED=1
+    (cd "$REPO_DIR" && "$PYTHON" -m ruff check . && "$PYTHON" -m ruff format --check .) || rc=1
     log "lint: file and function sizes (400 / 50 lines)"
-    "$PYTHON" "$REPO_DIR/scripts/check_size.py" "$REPO_DIR" || FAILED=1
+    "$PYTHON" "$REPO_DIR/scripts/check_size.py" "$REPO_DIR" || rc=1
     log "lint: pylint-odoo (OCA mandatory checks)"
-    (cd "$MODULE_ADDONS" && "$PYTHON" -m pylint --rcfile="$REPO_DIR/.pylintrc" "$MODULE") || FAILED=1
-    (cd "$REPO_DIR/bridges" && "$PYTHON" -m pylint --rcfile="$REPO_DIR/.pylintrc" account_dunning_queue_job) || FAILED=1
-fi
+    (cd "$MODULE_ADDONS" && "$PYTHON" -m pylint --rcfile="$REPO_DIR/.pylintrc" "$MODULE") || rc=1
+    (cd "$REPO_DIR/bridges" && "$PYTHON" -m pylint --rcfile="$REPO_DIR/.pylintrc" account_dunning_queue_job) || rc=1
+    log "lint: $([ "$rc" = 0 ] && echo passed || echo FAILED)"
+    return "$rc"
+}
 
 pg_ensure "$WORK/pg"
 DB="${MODULE}_test_$$"
@@ -93,6 +97,12 @@ ODOO_ARGS=(-d "$DB" --addons-path="$ODOO_ADDONS,$MODULE_ADDONS,$REPO_DIR/bridges
 HTTP_PORT=$(free_port)
 
 phase tests
+LINT_PID=
+if [ "$LINT" = 1 ]; then
+    # The linters use one core for about 25 s: they run alongside the tests, their output shown after them.
+    run_lint >"$WORK/lint.out" 2>&1 &
+    LINT_PID=$!
+fi
 log "installing $MODULE with tests ($TAGS) on database $DB"
 # in the background, so that a signal reaches the trap at once and the trap stops Odoo
 "$PYTHON" -m odoo "${ODOO_ARGS[@]}" -i "$MODULE" --test-enable --test-tags "$TAGS" \
@@ -102,6 +112,11 @@ wait "$CHILD"
 ODOO_RC=$?
 CHILD=
 LOGS=("$WORK/test.log")
+if [ -n "$LINT_PID" ]; then
+    wait "$LINT_PID" || FAILED=1
+    LINT_PID=
+    cat "$WORK/lint.out" >&2
+fi
 if [ "$TAGS" = "/$MODULE" ] && [ "$ODOO_RC" = 0 ] && [ -n "$ACCEPTANCE" ]; then
     # A real Odoo server in prefork mode runs the scheduled jobs under worker limits, through its cron runner and
     # then through queue_job (scripts/acceptance.sh), on a copy of the freshly installed database made now; it runs
