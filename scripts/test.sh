@@ -128,14 +128,16 @@ if [ "$TAGS" = "/$MODULE" ] && [ "$ODOO_RC" = 0 ] && [ -n "$ACCEPTANCE" ]; then
     ACCEPTANCE_PID=$!
 fi
 if [ "$TAGS" = "/$MODULE" ] && [ "$ODOO_RC" = 0 ]; then
-    # Other apps are optional: the tests above ran without them. Now install Snailmail, Sales, Purchase, the demo
-    # payment provider and queue_job (which brings the bridge account_dunning_queue_job) on the same database and
-    # run the tests that need them: letters posted through Snailmail, the users of Sales and Purchase opening
-    # invoices, bills and customers (the module must neither require them nor break them), a customer paying online
-    # from its follow-up page in a browser, and the queue jobs of the bridge.
+    # Other apps are optional: the tests above ran without them. Now install Snailmail, Sales, Purchase, Expenses,
+    # Point of Sale, the demo payment provider and queue_job (which brings the bridge account_dunning_queue_job) on
+    # the same database and run the tests that need them: letters posted through Snailmail, salesmen, purchase
+    # users, expense approvers and cashiers opening invoices, bills, expense entries and customers (the module must
+    # neither require those apps nor break them), a customer paying online from its follow-up page in a browser,
+    # and the queue jobs of the bridge.
     phase apps
-    log "optional apps: installing Snailmail, Sales, Purchase, the demo payment provider and queue_job, then testing"
-    "$PYTHON" -m odoo "${ODOO_ARGS[@]}" -i snailmail,sale,purchase,payment_demo,queue_job --stop-after-init \
+    log "optional apps: installing Snailmail, Sales, Purchase, Expenses, Point of Sale, the demo payment provider and queue_job, then testing"
+    "$PYTHON" -m odoo "${ODOO_ARGS[@]}" -i snailmail,sale,purchase,hr_expense,point_of_sale,payment_demo,queue_job \
+        --stop-after-init \
         >"$WORK/apps_install.log" 2>&1 &
     CHILD=$!; wait "$CHILD" || ODOO_RC=$?; CHILD=
     "$PYTHON" -m odoo "${ODOO_ARGS[@]}" --test-enable --http-port="$HTTP_PORT" --stop-after-init \
