@@ -88,14 +88,14 @@ class ResCompany(models.Model):
             floor = company._dunning_rate_floor(today) if contractual else None
             rate = company._dunning_penalty_rate_segments(today, today)[0]["rate"]
             if floor is not None and rate < floor:
+                # the figures are formatted outside the call: Babel's extraction of the message cannot read f-strings
+                figures = {"rate": f"{rate:.2f}", "floor": f"{floor:.2f}", "legal": f"{floor / 3:.2f}"}
                 raise ValidationError(
                     self.env._(
                         "A late-payment rate of %(rate)s %% is below the legal floor of %(floor)s %% (three times the "
                         "legal interest rate of %(legal)s %% of this half-year, French Commercial Code L441-10): "
                         "raise the fixed rate or the margin.",
-                        rate=f"{rate:.2f}",
-                        floor=f"{floor:.2f}",
-                        legal=f"{floor / 3:.2f}",
+                        **figures,
                     )
                 )
 
@@ -146,25 +146,27 @@ class ResCompany(models.Model):
         warnings = []
         ecb_model = self.env["account.dunning.ecb.rate"].sudo()
         if not ecb_model.search_count([("date", "=", half_year)], limit=1):
+            rate = f"{ecb_model._dunning_rate_at(day):.2f}"
             warnings.append(
                 self.env._(
                     "No ECB rate is entered for the half-year starting %(start)s: penalties use %(rate)s %%, the "
                     "latest rate entered. Enter the new rate (Invoicing > Configuration > Invoicing > ECB Rates "
                     "(Late Payments)).",
                     start=format_date(self.env, half_year),
-                    rate=f"{ecb_model._dunning_rate_at(day):.2f}",
+                    rate=rate,
                 )
             )
         legal_model = self.env["account.dunning.legal.rate"].sudo()
         if not legal_model.search_count([("date", "=", half_year)], limit=1):
             latest = legal_model._dunning_rate_at(day)
+            rate = "-" if latest is None else f"{latest:.2f}"
             warnings.append(
                 self.env._(
                     "No legal interest rate is entered for the half-year starting %(start)s: the legal floor uses "
                     "%(rate)s %%, the latest rate entered. Enter the new rates (Invoicing > Configuration > "
                     "Invoicing > Legal Interest Rates).",
                     start=format_date(self.env, half_year),
-                    rate=f"{latest:.2f}" if latest is not None else "-",
+                    rate=rate,
                 )
             )
         return warnings

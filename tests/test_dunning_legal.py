@@ -237,3 +237,16 @@ class TestDunningLegal(LettersCommon):
         self.assertIn("07/01/2026", wizard.rate_warning)
         self.assertIn("ECB", settings.dunning_rate_warning)
         self.assertFalse(self.company._dunning_rate_table_warnings(date(2026, 3, 1)))
+
+    def test_rate_warnings_and_floor_error_speak_french(self):
+        # the messages of the rate settings come from the module's French terms, like every other text
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["account_dunning"], ["fr_FR"], overwrite=True)
+        company = self.company.with_context(lang="fr_FR")
+        warnings = company._dunning_rate_table_warnings(date(2026, 9, 1))
+        self.assertIn("Aucun taux BCE n'est saisi pour le semestre", warnings[0])
+        self.assertIn("Aucun taux de l'intérêt légal", warnings[1])
+        # H1 2026: ECB 2.15 + 5 = 7.15 %, below the floor of 3 x 2.62 % (legal rate, other cases) = 7.86 %
+        refused = self.assertRaisesRegex(ValidationError, "7.15 % est inférieur au plancher légal de 7.86 %")
+        with freeze_time("2026-03-01"), refused, self.env.cr.savepoint():
+            company.write({"dunning_rate_margin": 5.0})

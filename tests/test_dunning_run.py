@@ -1,3 +1,4 @@
+from odoo.exceptions import UserError
 from odoo.tests import freeze_time, tagged
 
 from .common import DunningRunCommon
@@ -105,6 +106,40 @@ class TestDunningRunDecision(DunningRunCommon):
         self.assertFalse(self._actions())
         action = wizard.action_run()
         self.assertEqual(self.env["account.dunning.action"].search(action["domain"]), self._actions())
+
+    def test_run_wizard_refuses_more_customers_than_one_request_takes(self):
+        for index in range(3):
+            self._invoice(self._create_customer(f"Due {index}", email=f"d{index}@example.com"), 100, "2025-01-01")
+        self.env["ir.config_parameter"].sudo().set_param("account_dunning.interactive_run_limit", "2")
+        wizard = self.env["account.dunning.run.wizard"].with_user(self.collector).create({"date": "2025-01-05"})
+        # 3 customers are due on 2025-01-05, above the limit of 2: refused before anything is done
+        for button in (wizard.action_preview, wizard.action_run):
+            with self.assertRaisesRegex(UserError, "3 customers are due on 2025-01-05, more than the 2"):
+                button()
+        self.assertFalse(self.env["account.dunning.action"].search([("company_id", "=", self.company.id)]))
+        self.env["ir.config_parameter"].sudo().set_param("account_dunning.interactive_run_limit", "3")
+        wizard.action_run()
+        self.assertEqual(len(self.env["account.dunning.action"].search([("company_id", "=", self.company.id)])), 3)
+
+    @freeze_time("2025-01-05")
+    def test_run_in_background_brings_the_daily_job_forward(self):
+        self._invoice(self.customer, 100, "2025-01-01")
+        cron = self.env.ref("account_dunning.ir_cron_account_dunning_run")
+        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        wizard = self.env["account.dunning.run.wizard"].with_user(self.collector).create({})
+        self.assertTrue(wizard.is_today)
+        action = wizard.action_run_in_background()
+        self.assertEqual(action["tag"], "display_notification")
+        # a billing user brought the job forward (sudo for the trigger only); nothing ran in the request
+        self.assertEqual(self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers + 1)
+        self.assertFalse(self._actions())
+        past = self.env["account.dunning.run.wizard"].with_user(self.collector).create({"date": "2025-01-04"})
+        self.assertFalse(past.is_today)
+        with self.assertRaisesRegex(UserError, "Only today's follow-ups run in the background"):
+            past.action_run_in_background()
+        cron.active = False
+        with self.assertRaisesRegex(UserError, "is archived"):
+            wizard.action_run_in_background()
 
     @freeze_time("2025-01-05")
     def test_cron_runs_every_company(self):
