@@ -28,6 +28,13 @@ def _bounded_int(value, default, low, high):
     return min(max(number, low), high)
 
 
+def read_bounded_setting(env, setting):
+    """The integer system parameter of a (key, default, min, max) setting, within its bounds."""
+    key, default, low, high = setting
+    # sudo: a system parameter that every job and wizard reads, whoever runs it
+    return _bounded_int(env["ir.config_parameter"].sudo().get_param(key), default, low, high)
+
+
 class AccountDunningJobCursor(models.Model):
     """Where a scheduled job stands in a company on a day. The jobs work in slices, each committed together with
     this record: a slice killed halfway rolls back with it, so the next call starts again exactly there."""
@@ -84,16 +91,12 @@ class AccountDunningJobCursor(models.Model):
     @api.model
     def _job_time_budget(self):
         """Seconds one run of a scheduled job may work before it hands over to the scheduler (5 s to 1 h)."""
-        key, default, low, high = TIME_BUDGET
-        # sudo: a system parameter every job reads, whoever runs it
-        return _bounded_int(self.env["ir.config_parameter"].sudo().get_param(key), default, low, high)
+        return read_bounded_setting(self.env, TIME_BUDGET)
 
     @api.model
     def _slice_size(self):
         """Most customers the daily run takes in one slice (1 to 5,000)."""
-        key, default, low, high = SLICE_SIZE
-        # sudo: a system parameter every job reads, whoever runs it
-        return _bounded_int(self.env["ir.config_parameter"].sudo().get_param(key), default, low, high)
+        return read_bounded_setting(self.env, SLICE_SIZE)
 
     # ------------------------------------------------------------------
     # Passes

@@ -37,11 +37,17 @@ class TestDunningOtherApps(DunningRunCommon):
         # salesmen read the invoices they sell (Odoo's record rule)
         cls.invoice.with_context(skip_invoice_sync=True).invoice_user_id = cls.salesman
 
+    def _form_views(self, record, user):
+        """The record's form views as the web client loads them for the user, which show none of our parts."""
+        views = record.with_user(user).get_views([(False, "form")])
+        arch = views["views"]["form"]["arch"]
+        self.assertNotIn("dunning_", arch, f"{user.login} sees follow-up parts on {record.display_name}")
+        return views
+
     def _open(self, record, user):
         """Open the record's form as the web client does (views for the user, then the values it shows)."""
         form = Form(record.with_user(user))
-        arch = record.with_user(user).get_views([(False, "form")])["views"]["form"]["arch"]
-        self.assertNotIn("dunning_", arch, f"{user.login} sees follow-up parts on {record.display_name}")
+        self._form_views(record, user)
         return form
 
     def test_prerequisites(self):
@@ -56,8 +62,7 @@ class TestDunningOtherApps(DunningRunCommon):
         self.assertEqual(form.partner_id, self.customer)
         form = self._open(self.customer, self.salesman)
         self.assertEqual(form.name, "Dupont SARL")
-        readable = self.customer.with_user(self.salesman).fields_get()
-        self.assertFalse({"dunning_on_hold", "dunning_segment"} & set(readable))
+        self._assert_no_risk_data(self.customer, self.salesman)
 
     def test_purchase_user_opens_bills_and_partners(self):
         self.assertEqual(self._open(self.bill, self.purchaser).partner_id, self.vendor)
@@ -70,10 +75,8 @@ class TestDunningOtherApps(DunningRunCommon):
     def _form_fields_refused(self, record, user):
         """Read, one by one, every field of the record's form as the user's web client would; return the fields
         refused, each with the modules whose code ran when it was refused. The arch must hold none of our parts."""
+        views = self._form_views(record, user)
         record = record.with_user(user)
-        views = record.get_views([(False, "form")])
-        view = views["views"]["form"]
-        self.assertNotIn("dunning_", view["arch"], f"{user.login} sees follow-up parts on {record.display_name}")
         refused = {}
         for fname in views["models"][record._name]["fields"]:
             record.invalidate_recordset()

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..models.account_dunning_job_cursor import _bounded_int
+from ..models.account_dunning_job_cursor import read_bounded_setting
 from ..models.dunning_security import check_billing
 
 #: ir.config_parameter: the most customers due that Run and Preview take in one request of the web client, which
@@ -50,9 +50,7 @@ class AccountDunningRunWizard(models.TransientModel):
     def _check_interactive_size(self):
         """Run and Preview work within one request of the web client, which Odoo stops after limit_time_real: more
         customers due than the limit are refused up front, with the way out (the scheduled job, in slices)."""
-        key, default, low, high = INTERACTIVE_LIMIT
-        # sudo: a system parameter, read by every user of the wizard
-        limit = _bounded_int(self.env["ir.config_parameter"].sudo().get_param(key), default, low, high)
+        limit = read_bounded_setting(self.env, INTERACTIVE_LIMIT)
         run = self.env["account.dunning.run"].with_company(self.company_id)
         count = len(run._select_partner_ids(self.company_id, self.date))
         if count > limit:
@@ -64,7 +62,7 @@ class AccountDunningRunWizard(models.TransientModel):
                     count=count,
                     date=fields.Date.to_string(self.date),
                     limit=limit,
-                    key=key,
+                    key=INTERACTIVE_LIMIT[0],
                 )
             )
 
