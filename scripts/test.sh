@@ -97,7 +97,6 @@ ODOO_ARGS=(-d "$DB" --addons-path="$ODOO_ADDONS,$MODULE_ADDONS,$REPO_DIR/bridges
 HTTP_PORT=$(free_port)
 
 phase tests
-LINT_PID=
 if [ "$LINT" = 1 ]; then
     # The linters use one core for about 25 s: they run alongside the tests, their output shown after them.
     run_lint >"$WORK/lint.out" 2>&1 &
