@@ -4,7 +4,7 @@ import secrets
 from odoo import api, fields, models
 from odoo.tools import SQL, format_date
 
-from .dunning_security import BILLING, check_billing
+from ..tools.security import BILLING, check_billing
 
 #: random bytes of a link's token: 43 URL-safe characters, 256 bits that nobody guesses
 TOKEN_BYTES = 32

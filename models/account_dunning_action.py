@@ -6,8 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from ..tools.security import check_billing
 from .account_dunning_level import NOTICE_DELIVERIES
-from .dunning_security import check_billing
 
 
 class AccountDunningAction(models.Model):

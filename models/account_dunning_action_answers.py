@@ -7,7 +7,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .dunning_security import BILLING, check_billing
+from ..tools.security import BILLING, check_billing
 
 _logger = logging.getLogger(__name__)
 

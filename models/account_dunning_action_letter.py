@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.pdf import merge_pdf
 
-from .dunning_security import check_billing
+from ..tools.security import check_billing
 
 _logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .dunning_security import check_billing
+from ..tools.security import check_billing
 
 _logger = logging.getLogger(__name__)
 

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools.settings import read_bounded_setting
 from .account_dunning_job_failure import JOB_SELECTION
 
 #: ir.config_parameter holding the time budget of one run of a scheduled job, in seconds: (key, default, min, max)
@@ -15,24 +16,6 @@ JOB_CRONS = {
     "letters": "account_dunning.ir_cron_account_dunning_render_letters",
     "kpi": "account_dunning.account_dunning_kpi_cron_refresh",
 }
-
-
-def _bounded_int(value, default, low, high):
-    """An integer setting read from text, within its bounds (the default when unset or unreadable)."""
-    if value in (None, False, ""):
-        return default
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return default
-    return min(max(number, low), high)
-
-
-def read_bounded_setting(env, setting):
-    """The integer system parameter of a (key, default, min, max) setting, within its bounds."""
-    key, default, low, high = setting
-    # sudo: a system parameter that every job and wizard reads, whoever runs it
-    return _bounded_int(env["ir.config_parameter"].sudo().get_param(key), default, low, high)
 
 
 class AccountDunningJobCursor(models.Model):

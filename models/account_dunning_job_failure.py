@@ -3,7 +3,7 @@ import threading
 
 from odoo import api, fields, models
 
-from .dunning_security import check_billing
+from ..tools.security import check_billing
 
 _logger = logging.getLogger(__name__)
 

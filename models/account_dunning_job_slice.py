@@ -1,42 +1,10 @@
 import threading
-import time
-import weakref
 from collections import defaultdict
-from contextlib import contextmanager
 
 from odoo import api, models
 
+from ..tools.slice_clock import SliceClock, run_of
 from .account_dunning_job_cursor import JOB_CRONS
-
-#: per cursor of Odoo's cron runner: the start of the run and the slices done. The runner calls a job up to ten
-#: times in a row on one cursor, all within one worker's time limit, so the time budget counts from the first call.
-_RUNS = weakref.WeakKeyDictionary()
-
-
-class SliceClock:
-    """The time budget of a run of a job: spent once the time used plus the longest slice seen would exceed it.
-    Without a budget (direct calls) it is never spent; a run always does at least one slice."""
-
-    def __init__(self, budget, run):
-        self.budget = budget
-        self.run = run
-        run.setdefault("start", time.monotonic())
-        run.setdefault("slices", 0)
-        run.setdefault("longest", 0.0)
-
-    def spent(self):
-        if self.budget is None or not self.run["slices"]:
-            return False
-        return time.monotonic() - self.run["start"] + self.run["longest"] > self.budget
-
-    @contextmanager
-    def measure(self):
-        started = time.monotonic()
-        try:
-            yield
-        finally:
-            self.run["slices"] += 1
-            self.run["longest"] = max(self.run["longest"], time.monotonic() - started)
 
 
 class AccountDunningJobCursor(models.Model):
@@ -80,7 +48,7 @@ class AccountDunningJobCursor(models.Model):
             return SliceClock(None, {})
         if getattr(threading.current_thread(), "testing", False):
             return SliceClock(self._job_time_budget(), {})
-        return SliceClock(self._job_time_budget(), _RUNS.setdefault(self.env.cr, {}))
+        return SliceClock(self._job_time_budget(), run_of(self.env.cr))
 
     @api.model
     def _run_slice(self, cursor, cursors, process_slice, memo, clock):

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .dunning_security import check_manager
+from ..tools.security import check_manager
 from .res_company import DUNNING_POLICY_SETTINGS
 
 

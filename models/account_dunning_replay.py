@@ -2,8 +2,8 @@ from datetime import timedelta
 
 from odoo import api, models
 
-from .dunning_replay_state import ONE_DAY, ReplayFigures
-from .dunning_snapshot import DunningCustomer
+from ..tools.replay_state import ONE_DAY, ReplayFigures
+from ..tools.snapshot import DunningCustomer
 
 
 class AccountDunningReplay(models.AbstractModel):

@@ -4,7 +4,7 @@ from datetime import timedelta
 from odoo import api, models
 from odoo.tools import SQL
 
-from .dunning_replay_state import ONE_DAY, ReplayCustomer, ReplayInvoice
+from ..tools.replay_state import ONE_DAY, ReplayCustomer, ReplayInvoice
 
 
 class AccountDunningReplay(models.AbstractModel):

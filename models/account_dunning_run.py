@@ -4,8 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import split_every
 
-from .dunning_security import check_billing
-from .dunning_snapshot import DunningCustomer, DunningItem
+from ..tools.security import check_billing
+from ..tools.snapshot import DunningCustomer, DunningItem
 
 # Namespace of the advisory locks taken on customers by the follow-up run (first key of the two-key form).
 DUNNING_LOCK_NAMESPACE = 74_240_417

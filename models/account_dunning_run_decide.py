@@ -1,12 +1,12 @@
 from odoo import api, models
 
-from .dunning_snapshot import DunningLadder, DunningLevel
+from ..tools.snapshot import DunningLadder, DunningLevel
 
 
 class AccountDunningRun(models.AbstractModel):
     _inherit = "account.dunning.run"  # pylint: disable=consider-merging-classes-inherited
 
-    # Decide: the rules of the follow-ups, on plain snapshots (dunning_snapshot.py). The daily run builds them from
+    # Decide: the rules of the follow-ups, on plain snapshots (tools/snapshot.py). The daily run builds them from
     # the live records (account_dunning_run.py), the policy simulation from a past day (account_dunning_replay.py):
     # both call _decide_partner, so the rules exist once.
     #

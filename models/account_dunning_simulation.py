@@ -7,7 +7,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .dunning_security import check_manager
+from ..tools.security import check_manager
 
 #: figures compared between the policy and its comparison (difference in %)
 COMPARED_FIGURES = (

@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import create_index
 
-from .dunning_security import READERS, check_billing
+from ..tools.security import READERS, check_billing
 
 _logger = logging.getLogger(__name__)
 

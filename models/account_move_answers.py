@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from .dunning_security import READERS
+from ..tools.security import READERS
 
 
 class AccountMove(models.Model):

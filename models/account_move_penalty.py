@@ -4,7 +4,7 @@ from itertools import pairwise
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .dunning_security import READERS
+from ..tools.security import READERS
 
 DUNNING_RECOVERY_INDEMNITY_EUR = 40.0
 

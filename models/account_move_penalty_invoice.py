@@ -2,7 +2,7 @@ from odoo import Command, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date, formatLang
 
-from .dunning_security import check_billing
+from ..tools.security import check_billing
 
 
 class AccountMove(models.Model):

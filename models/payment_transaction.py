@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.tools import format_amount
 
-from .dunning_security import READERS
+from ..tools.security import READERS
 
 
 class PaymentTransaction(models.Model):

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import email_normalize
 
-from .dunning_security import READERS, check_billing
+from ..tools.security import READERS, check_billing
 
 
 class ResPartner(models.Model):

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import email_normalize
 
-from .dunning_security import READERS, check_billing
+from ..tools.security import READERS, check_billing
 
 
 class ResPartner(models.Model):

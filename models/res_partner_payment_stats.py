@@ -3,7 +3,7 @@ import json
 from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 
-from .dunning_security import READERS, check_billing
+from ..tools.security import READERS, check_billing
 
 
 class ResPartner(models.Model):

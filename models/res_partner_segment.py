@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .dunning_security import READERS, check_manager
+from ..tools.security import READERS, check_manager
 
 
 class ResPartner(models.Model):

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .dunning_security import READERS
+from ..tools.security import READERS
 
 #: statistic the tolerance starts from, per setting
 USUAL_DELAY = {"avg": "delay_avg", "median": "delay_median", "p75": "delay_p75"}

@@ -1,8 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..models.account_dunning_job_cursor import read_bounded_setting
-from ..models.dunning_security import check_billing
+from ..tools.security import check_billing
+from ..tools.settings import read_bounded_setting
 
 #: ir.config_parameter: the most customers due that Run and Preview take in one request of the web client, which
 #: Odoo stops after limit_time_real (120 s by default): (key, default, min, max)

@@ -7,7 +7,7 @@ made by account.dunning.run._decide_partner on the snapshots (DunningItem) kept 
 from collections import Counter
 from datetime import timedelta
 
-from .dunning_snapshot import DunningItem
+from .snapshot import DunningItem
 
 ONE_DAY = timedelta(days=1)
 WASTED_DAYS = 3  # a reminder followed by the payment within these days was not needed
