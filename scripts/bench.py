@@ -6,6 +6,8 @@ Usage:
   python3 scripts/bench.py behaviour [--repeat R] -- ODOO_OPTIONS... # time the payment behaviour recompute
   python3 scripts/bench.py run [--repeat R] -- ODOO_OPTIONS...       # time the daily follow-up run
   python3 scripts/bench.py simulation [--repeat R] -- ODOO_OPTIONS... # time the policy simulation of a year
+  python3 scripts/bench.py load-history --csv FILE -- ODOO_OPTIONS... # load a real payment history (CSV)
+  python3 scripts/bench.py history [--split DATE] -- ODOO_OPTIONS... # replay it: defaults, fixed ladder, simple rules
 
 `generate` makes N x (2,000 customers, 40,000 paid invoices, 8,000 open invoices), with the payment habits of
 scripts/bench_habits.py. It creates one real
@@ -26,6 +28,8 @@ from datetime import date, timedelta
 
 # scripts/bench_data.py: Python puts the folder of the script it runs (scripts/) first on sys.path
 from bench_data import check, generate
+from bench_history import measure_history
+from history_data import HistoryError, load_history
 
 import odoo
 from odoo import SUPERUSER_ID, api, fields
@@ -149,15 +153,23 @@ def measure_simulation(env, args):
     print("simulation: difference in %: " + ", ".join(f"{k} {v}" for k, v in result["difference_pct"].items()))
 
 
-MEASURES = {"behaviour": measure_behaviour, "run": measure_run, "simulation": measure_simulation}
+MEASURES = {
+    "behaviour": measure_behaviour,
+    "run": measure_run,
+    "simulation": measure_simulation,
+    "history": measure_history,
+}
 
 
 def main(argv):
     split = argv.index("--")
     parser = argparse.ArgumentParser()
-    parser.add_argument("command", choices=["generate", "check", *MEASURES])
+    parser.add_argument("command", choices=["generate", "check", "load-history", *MEASURES])
     parser.add_argument("--size", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--csv", help="load-history: the payment history to load")
+    parser.add_argument("--split", type=date.fromisoformat, help="history: first day of the validation period")
+    parser.add_argument("--warmup", type=int, default=60, help="history: days replayed before each period")
     args = parser.parse_args(argv[:split])
     config.parse_config(argv[split + 1 :])
     registry = odoo.modules.registry.Registry(config["db_name"])
@@ -169,6 +181,13 @@ def main(argv):
             check(env)
         elif args.command == "check":
             check(env)
+        elif args.command == "load-history":
+            try:
+                load_history(env, args.csv)
+            except HistoryError as error:
+                cr.rollback()
+                raise SystemExit(f"load-history: {error}") from None
+            cr.commit()
         else:
             MEASURES[args.command](env, args)
 

@@ -174,28 +174,39 @@ def paid_plan(plans):
     return rows
 
 
-def paid_ids(cr, k):
-    """The largest id of each cloned table (row g of the plan, of k rows, gets it + g) and the new moves' ids."""
+def paid_ids(cr, k, prefixes=("BINV/", "BPAY/")):
+    """The largest id of each cloned table (row g of the plan, of k rows, gets it + g), the new moves' ids and the
+    names of the invoices and payments (prefix and number g)."""
     ids = dict(zip(("move", "line", "payment", "partial", "full"), (max_id(cr, t) for t in CLONED_TABLES), strict=True))
-    return SimpleNamespace(**ids, k=k, inv_move=f"{ids['move']} + p.g", pmt_move=f"{ids['move'] + k} + p.g")
+    inv_prefix, pay_prefix = prefixes
+    return SimpleNamespace(
+        **ids,
+        k=k,
+        inv_move=f"{ids['move']} + p.g",
+        pmt_move=f"{ids['move'] + k} + p.g",
+        inv_prefix=inv_prefix,
+        pay_prefix=pay_prefix,
+        inv_name=f"'{inv_prefix}' || lpad(p.g::text, 7, '0')",
+        pay_name=f"'{pay_prefix}' || lpad(p.g::text, 7, '0')",
+    )
 
 
 def clone_paid_moves(cr, paid, pay_move, ids):
-    """The invoices (BINV/) and the journal entries of their payments (BPAY/)."""
+    """The invoices (BINV/ or the given prefix) and the journal entries of their payments (BPAY/)."""
     names = {
-        "name": "'BINV/' || lpad(p.g::text, 7, '0')",
-        "payment_reference": "'BINV/' || lpad(p.g::text, 7, '0')",
-        "sequence_prefix": "'BINV/'",
+        "name": ids.inv_name,
+        "payment_reference": ids.inv_name,
+        "sequence_prefix": f"'{ids.inv_prefix}'",
         "sequence_number": "p.g",
     }
     dates = {"date": "p.inv_date", "invoice_date": "p.inv_date", "invoice_date_due": "p.due"}
     clone(cr, "account_move", paid.id, ids.inv_move, {**names, **PARTNER_COLUMNS, **dates})
     overrides = {
         **PARTNER_COLUMNS,
-        "name": "'BPAY/' || lpad(p.g::text, 7, '0')",
-        "sequence_prefix": "'BPAY/'",
+        "name": ids.pay_name,
+        "sequence_prefix": f"'{ids.pay_prefix}'",
         "sequence_number": "p.g",
-        "ref": "'BINV/' || lpad(p.g::text, 7, '0')",
+        "ref": ids.inv_name,
         "date": "p.pay",
         "origin_payment_id": "NULL",  # set once the payments exist (they point back to these moves)
         "invoice_partner_display_name": "NULL",
@@ -209,9 +220,9 @@ def clone_payments(cr, payment, ids):
         "move_id": ids.pmt_move,
         "partner_id": "p.partner_id",
         "date": "p.pay",
-        "name": "'BPAY/' || lpad(p.g::text, 7, '0')",
-        "memo": "'BINV/' || lpad(p.g::text, 7, '0')",
-        "payment_reference": "'BINV/' || lpad(p.g::text, 7, '0')",
+        "name": ids.pay_name,
+        "memo": ids.inv_name,
+        "payment_reference": ids.inv_name,
     }
     clone(cr, "account_payment", payment.id, f"{ids.payment} + p.g", overrides)
     cr.execute(
@@ -234,7 +245,7 @@ def clone_paid_lines(cr, paid, lines, ids):
         maturity = "p.due" if is_invoice else "p.pay"
         overrides = {
             "move_id": ids.inv_move if is_invoice else ids.pmt_move,
-            "move_name": "'BINV/' || lpad(p.g::text, 7, '0')" if is_invoice else "'BPAY/' || lpad(p.g::text, 7, '0')",
+            "move_name": ids.inv_name if is_invoice else ids.pay_name,
             "partner_id": "p.partner_id",
             "date": "p.inv_date" if is_invoice else "p.pay",
             "invoice_date": "p.inv_date" if is_invoice else "NULL",
@@ -267,7 +278,11 @@ def clone_partials_and_links(cr, partial, line_id, ids):
 
 def clone_paid_invoices(cr, plans, paid, payment):
     """Clone the paid invoice, its payment and their reconciliations once per row of the plan; returns the count."""
-    rows = paid_plan(plans)
+    return clone_paid_rows(cr, paid_plan(plans), paid, payment)
+
+
+def clone_paid_rows(cr, rows, paid, payment, prefixes=("BINV/", "BPAY/")):
+    """Clone the paid invoice, its payment and their reconciliations once per plan row (see load_plan)."""
     load_plan(cr, rows)
     inv_lines = paid.line_ids.sorted("id")
     pay_move = payment.move_id
@@ -275,7 +290,7 @@ def clone_paid_invoices(cr, plans, paid, payment):
     partial = inv_lines.matched_credit_ids
     full = partial.full_reconcile_id
     assert len(partial) == 1 and len(full) == 1
-    ids = paid_ids(cr, len(rows))
+    ids = paid_ids(cr, len(rows), prefixes)
     clone_paid_moves(cr, paid, pay_move, ids)
     clone_payments(cr, payment, ids)
     clone(cr, "account_full_reconcile", full.id, f"{ids.full} + p.g", {})
