@@ -1,6 +1,10 @@
 def post_init_hook(env):
-    """Give every existing company the default risk segment rules (new companies get them on creation)."""
-    env["account.dunning.segment.rule"]._dunning_create_default_rules(env["res.company"].search([]))
+    """Give every existing company the default risk segment rules and its current follow-up policy, which holds
+    the settings in use (new companies get them on creation)."""
+    companies = env["res.company"].search([])
+    env["account.dunning.segment.rule"]._dunning_create_default_rules(companies)
+    for company in companies:
+        env["account.dunning.policy"]._dunning_live_policy(company)
 
 
 def uninstall_hook(env):

@@ -47,6 +47,7 @@ from . import mail_activity
 from . import payment_transaction
 from . import mail_template
 from . import account_dunning_policy
+from . import account_dunning_policy_settings
 from . import account_dunning_replay
 from . import account_dunning_replay_load
 from . import account_dunning_simulation

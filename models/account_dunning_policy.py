@@ -2,7 +2,6 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools.security import check_manager
-from .res_company import DUNNING_POLICY_SETTINGS
 
 
 class AccountDunningPolicy(models.Model):
@@ -11,9 +10,10 @@ class AccountDunningPolicy(models.Model):
     _order = "company_id, kind, id"
     _check_company_auto = True
 
-    # A policy is what a simulation replays: the company's current scenarios and settings (kind "live", holding
-    # nothing of its own), or a draft: its own copies of scenarios, levels, segment rules and tolerance settings,
-    # which a manager edits without touching the live ones (the daily run and the nightly job ignore them).
+    # A policy is what a simulation replays: the company's current policy (kind "live": the scenarios and segment
+    # rules in use, and the settings it holds, account_dunning_policy_settings.py), or a draft: its own copies of
+    # scenarios, levels, segment rules and settings, which a manager edits without touching the live ones (the daily
+    # run and the nightly job ignore them).
 
     name = fields.Char(required=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
@@ -23,28 +23,6 @@ class AccountDunningPolicy(models.Model):
     fixed_ladder = fields.Boolean(readonly=True, help="The fixed ladder that simulations compare with by default.")
     scenario_ids = fields.One2many("account.dunning.scenario", "policy_id", string="Scenarios")
     segment_rule_ids = fields.One2many("account.dunning.segment.rule", "policy_id", string="Risk Segment Rules")
-    # Tolerance settings of a draft (the live ones are the company's, see DUNNING_POLICY_SETTINGS).
-    window_days = fields.Integer(string="Payment History Window (days)", default=365)
-    grace_days = fields.Integer(string="Late Payment Grace (days)")
-    min_history = fields.Integer(string="Minimum Payment History", default=3)
-    statistic = fields.Selection(
-        selection=lambda self: self.env["res.company"]._fields["dunning_tolerance_statistic"].selection,
-        string="Tolerance Based On",
-        default="median",
-        required=True,
-    )
-    margin_days = fields.Integer(string="Tolerance Margin (days)", default=4)
-    new_days = fields.Integer(string="Tolerance of New Customers (days)", default=5)
-    cap_good = fields.Integer(string="Tolerance Cap, Good Payers (days)", default=20)
-    cap_occasional = fields.Integer(string="Tolerance Cap, Occasional Late Payers (days)", default=20)
-    cap_risky = fields.Integer(string="Tolerance Cap, Risky Customers (days)", default=12)
-    cap_bad = fields.Integer(string="Tolerance Cap, Bad Payers (days)")
-    spread_days = fields.Integer(string="Steady Habit Spread (days)", default=4)
-    irregular_days = fields.Integer(string="Tolerance of an Irregular Habit (days)", default=12)
-    growth_days = fields.Integer(string="Going Bad: Growth of the Last Delays (days)", default=8)
-    large_factor = fields.Float(string="Large Invoice Factor", default=3.0, digits=(4, 1))
-    balance_factor = fields.Float(string="Overdue Balance Factor", default=5.0, digits=(4, 1))
-    dispute_days = fields.Integer(string="Dispute Memory (days)", default=90)
 
     @api.constrains("kind", "company_id")
     def _check_one_live_policy(self):
@@ -54,31 +32,6 @@ class AccountDunningPolicy(models.Model):
                 raise ValidationError(
                     self.env._("%(company)s already has its current policy.", company=company.display_name)
                 )
-
-    @api.constrains(*DUNNING_POLICY_SETTINGS)
-    def _check_setting_bounds(self):
-        """Each setting of a draft stays within the range allowed for the company's."""
-        bounds = self.env["res.company"]._dunning_setting_bounds()
-        for policy in self.filtered(lambda policy: policy.kind == "draft"):
-            for key, company_field in DUNNING_POLICY_SETTINGS.items():
-                low, high = bounds.get(company_field, (None, None))
-                if low is not None and not low <= policy[key] <= high:
-                    raise ValidationError(
-                        self.env._(
-                            "%(setting)s must be between %(low)s and %(high)s (got %(value)s).",
-                            setting=self._fields[key].get_description(self.env)["string"],
-                            low=low,
-                            high=high,
-                            value=policy[key],
-                        )
-                    )
-
-    def _dunning_settings(self):
-        """The policy's tolerance settings as a plain dict (res.company._dunning_policy_settings())."""
-        self.ensure_one()
-        if self.kind == "live":
-            return self.company_id._dunning_policy_settings()
-        return {key: self[key] for key in DUNNING_POLICY_SETTINGS}
 
     def _dunning_scenarios(self):
         """The active scenarios of the policy (the company's live ones for the current policy)."""
@@ -97,11 +50,15 @@ class AccountDunningPolicy(models.Model):
 
     @api.model
     def _dunning_live_policy(self, company):
-        """The policy standing for the company's current scenarios and settings (made on first use)."""
-        policy = self.search([("company_id", "=", company.id), ("kind", "=", "live")], limit=1)
-        return policy or self.create(
-            {"name": self.env._("Current scenarios and settings"), "company_id": company.id, "kind": "live"}
-        )
+        """The company's current policy: its scenarios, segment rules and settings in use (made with the company)."""
+        # sudo: the current policy holds settings every user computing statistics or running follow-ups reads
+        policy = company.sudo().dunning_policy_id
+        if not policy:
+            policy = self.sudo().create(
+                {"name": self.env._("Current scenarios and settings"), "company_id": company.id, "kind": "live"}
+            )
+            company.sudo().dunning_policy_id = policy
+        return policy.with_env(self.env)
 
     def action_make_draft(self):
         """Copy this policy (or the current scenarios and settings) into a new draft, and open it."""

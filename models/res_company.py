@@ -1,25 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-#: setting key of a policy -> company field holding the live value (a draft policy has a field per key)
-DUNNING_POLICY_SETTINGS = {
-    "window_days": "dunning_behaviour_window_days",
-    "grace_days": "dunning_behaviour_grace_days",
-    "min_history": "dunning_behaviour_min_history",
-    "statistic": "dunning_tolerance_statistic",
-    "margin_days": "dunning_tolerance_margin_days",
-    "new_days": "dunning_tolerance_new_days",
-    "cap_good": "dunning_tolerance_cap_good",
-    "cap_occasional": "dunning_tolerance_cap_occasional",
-    "cap_risky": "dunning_tolerance_cap_risky",
-    "cap_bad": "dunning_tolerance_cap_bad",
-    "spread_days": "dunning_tolerance_spread_days",
-    "irregular_days": "dunning_tolerance_irregular_days",
-    "growth_days": "dunning_tolerance_growth_days",
-    "large_factor": "dunning_tolerance_large_factor",
-    "balance_factor": "dunning_tolerance_balance_factor",
-    "dispute_days": "dunning_tolerance_dispute_days",
-}
+from ..tools.settings import check_setting_bounds
 
 
 class ResCompany(models.Model):
@@ -87,6 +69,8 @@ class ResCompany(models.Model):
     def create(self, vals_list):
         companies = super().create(vals_list)
         companies._dunning_create_default_scenarios()
+        for company in companies:
+            self.env["account.dunning.policy"]._dunning_live_policy(company)
         self.env["account.dunning.segment.rule"]._dunning_create_default_rules(companies)
         return companies
 
@@ -112,147 +96,38 @@ class ResCompany(models.Model):
         done = {company.id for (company,) in with_scenarios}
         self.search([("id", "not in", list(done))])._dunning_create_default_scenarios()
 
-    # Payment behaviour: how the customers' statistics, segments and tolerances are computed.
-    dunning_behaviour_window_days = fields.Integer(
-        string="Payment History Window (days)",
-        default=365,
-        help="Invoices fully paid during these last days make a customer's payment statistics.",
-    )
-    dunning_behaviour_grace_days = fields.Integer(
-        string="Late Payment Grace (days)",
-        default=0,
-        help="An invoice counts as paid late when it is paid more than these days after its due date.",
-    )
-    dunning_behaviour_min_history = fields.Integer(
-        string="Minimum Payment History",
-        default=3,
-        help="Below this number of paid invoices in the window, a customer is new: its history is too thin.",
-    )
-    dunning_tolerance_statistic = fields.Selection(
-        selection=[
-            ("avg", "Amount-weighted average delay"),
-            ("median", "Median delay"),
-            ("p75", "75th percentile of the delays"),
-        ],
-        string="Tolerance Based On",
-        default="median",
-        required=True,
-        help="Which usual delay of the customer its personal tolerance starts from.",
-    )
-    dunning_tolerance_margin_days = fields.Integer(
-        string="Tolerance Margin (days)",
-        default=4,
-        help="Days added to the customer's usual delay to make its personal tolerance.",
-    )
-    dunning_tolerance_new_days = fields.Integer(
-        string="Tolerance of New Customers (days)",
-        default=5,
-        help="Personal tolerance of a customer whose history is too thin (segment New).",
-    )
-    dunning_tolerance_cap_good = fields.Integer(string="Tolerance Cap, Good Payers (days)", default=20)
-    dunning_tolerance_cap_occasional = fields.Integer(string="Tolerance Cap, Occasional Late Payers (days)", default=20)
-    dunning_tolerance_cap_risky = fields.Integer(string="Tolerance Cap, Risky Customers (days)", default=12)
-    dunning_tolerance_cap_bad = fields.Integer(string="Tolerance Cap, Bad Payers (days)", default=0)
-    # The tolerance predictor (res_partner_tolerance.py): what makes an invoice riskier than the customer's habit.
-    dunning_tolerance_spread_days = fields.Integer(
-        string="Steady Habit Spread (days)",
-        default=4,
-        help="When a quarter of a customer's invoices are paid more than these days later than its usual delay (75th "
-        "percentile minus median), it has no steady habit and gets at most the tolerance of an irregular habit. "
-        "0: not used.",
-    )
-    dunning_tolerance_irregular_days = fields.Integer(
-        string="Tolerance of an Irregular Habit (days)",
-        default=12,
-        help="A customer whose delays spread more than the steady habit spread gets at most this tolerance.",
-    )
-    dunning_tolerance_growth_days = fields.Integer(
-        string="Going Bad: Growth of the Last Delays (days)",
-        default=8,
-        help="A customer whose last three delays grew each time by 3 days or more, and by this many days in all, "
-        "loses its tolerance. 0: not used.",
-    )
-    dunning_tolerance_large_factor = fields.Float(
-        string="Large Invoice Factor",
-        default=3.0,
-        digits=(4, 1),
-        help="An invoice of at least this many times the customer's usual amount gets half the tolerance. 0: not used.",
-    )
-    dunning_tolerance_balance_factor = fields.Float(
-        string="Overdue Balance Factor",
-        default=5.0,
-        digits=(4, 1),
-        help="No tolerance while the customer's overdue amount reaches this many times its usual invoice amount. "
-        "0: not used.",
-    )
-    dunning_tolerance_dispute_days = fields.Integer(
-        string="Dispute Memory (days)",
-        default=90,
-        help="No tolerance for a customer who disputed an invoice during these last days. 0: not used.",
+    dunning_policy_id = fields.Many2one(
+        "account.dunning.policy",
+        string="Current Follow-up Policy",
+        readonly=True,
+        copy=False,
+        help="The settings of the payment statistics, segments and tolerances in use (with the live scenarios and "
+        "segment rules, what a simulation calls the current policy).",
     )
 
     @api.model
     def _dunning_setting_bounds(self):
         """Sane range of each numeric follow-up setting: {field: (minimum, maximum)}."""
         return {
-            "dunning_behaviour_window_days": (30, 3650),
-            "dunning_behaviour_grace_days": (0, 90),
-            "dunning_behaviour_min_history": (1, 50),
-            "dunning_tolerance_margin_days": (0, 60),
-            "dunning_tolerance_new_days": (0, 60),
-            "dunning_tolerance_cap_good": (0, 120),
-            "dunning_tolerance_cap_occasional": (0, 120),
-            "dunning_tolerance_cap_risky": (0, 120),
-            "dunning_tolerance_cap_bad": (0, 120),
-            "dunning_tolerance_spread_days": (0, 60),
-            "dunning_tolerance_irregular_days": (0, 60),
-            "dunning_tolerance_growth_days": (0, 120),
-            "dunning_tolerance_large_factor": (0, 100),
-            "dunning_tolerance_balance_factor": (0, 100),
-            "dunning_tolerance_dispute_days": (0, 3650),
             "dunning_notice_days": (1, 60),
             "dunning_max_retries": (1, 10),
         }
 
     @api.constrains(
-        "dunning_behaviour_window_days",
-        "dunning_behaviour_grace_days",
-        "dunning_behaviour_min_history",
-        "dunning_tolerance_margin_days",
-        "dunning_tolerance_new_days",
-        "dunning_tolerance_cap_good",
-        "dunning_tolerance_cap_occasional",
-        "dunning_tolerance_cap_risky",
-        "dunning_tolerance_cap_bad",
-        "dunning_tolerance_spread_days",
-        "dunning_tolerance_irregular_days",
-        "dunning_tolerance_growth_days",
-        "dunning_tolerance_large_factor",
-        "dunning_tolerance_balance_factor",
-        "dunning_tolerance_dispute_days",
         "dunning_notice_days",
         "dunning_max_retries",
         "dunning_min_amount",
     )
     def _check_dunning_setting_bounds(self):
         """Each follow-up setting stays within its sane range; the minimum amount is not negative."""
+        check_setting_bounds(self, self._dunning_setting_bounds())
         for company in self:
-            for fname, (low, high) in self._dunning_setting_bounds().items():
-                if not low <= company[fname] <= high:
-                    raise ValidationError(
-                        self.env._(
-                            "%(setting)s must be between %(low)s and %(high)s (got %(value)s).",
-                            setting=self._fields[fname].get_description(self.env)["string"],
-                            low=low,
-                            high=high,
-                            value=company[fname],
-                        )
-                    )
             if company.currency_id.compare_amounts(company.dunning_min_amount, 0.0) < 0:
                 raise ValidationError(self.env._("The follow-up minimum amount cannot be negative."))
 
     def _dunning_policy_settings(self):
-        """The payment-behaviour and tolerance settings as a plain dict (keys of DUNNING_POLICY_SETTINGS): what the
-        statistics, segments and tolerances read, from the company or from a draft policy alike."""
+        """The payment-behaviour and tolerance settings in use, as a plain dict (account.dunning.policy
+        ._dunning_settings()): what the statistics, segments and tolerances read."""
         self.ensure_one()
-        return {key: self[fname] for key, fname in DUNNING_POLICY_SETTINGS.items()}
+        # sudo: the settings in use are read by every user whose work computes statistics or runs follow-ups
+        return self.env["account.dunning.policy"].sudo()._dunning_live_policy(self)._dunning_settings()

@@ -127,26 +127,27 @@ class ResConfigSettings(models.TransientModel):
                 company.write(rate_vals)
         return super().create(vals_list)
 
-    # Payment behaviour settings (per company).
-    dunning_behaviour_window_days = fields.Integer(related="company_id.dunning_behaviour_window_days", readonly=False)
-    dunning_behaviour_grace_days = fields.Integer(related="company_id.dunning_behaviour_grace_days", readonly=False)
-    dunning_behaviour_min_history = fields.Integer(related="company_id.dunning_behaviour_min_history", readonly=False)
-    dunning_tolerance_statistic = fields.Selection(related="company_id.dunning_tolerance_statistic", readonly=False)
-    dunning_tolerance_margin_days = fields.Integer(related="company_id.dunning_tolerance_margin_days", readonly=False)
-    dunning_tolerance_new_days = fields.Integer(related="company_id.dunning_tolerance_new_days", readonly=False)
-    dunning_tolerance_cap_good = fields.Integer(related="company_id.dunning_tolerance_cap_good", readonly=False)
+    # Payment behaviour and tolerance settings, held by the company's current policy (policy settings model).
+    dunning_behaviour_window_days = fields.Integer(related="company_id.dunning_policy_id.window_days", readonly=False)
+    dunning_behaviour_grace_days = fields.Integer(related="company_id.dunning_policy_id.grace_days", readonly=False)
+    dunning_behaviour_min_history = fields.Integer(related="company_id.dunning_policy_id.min_history", readonly=False)
+    dunning_tolerance_method = fields.Selection(related="company_id.dunning_policy_id.tolerance_method", readonly=False)
+    dunning_tolerance_late_days = fields.Integer(related="company_id.dunning_policy_id.late_days", readonly=False)
+    dunning_tolerance_risk_percent = fields.Integer(related="company_id.dunning_policy_id.risk_percent", readonly=False)
+    dunning_tolerance_prior_weight = fields.Float(related="company_id.dunning_policy_id.prior_weight", readonly=False)
+    dunning_tolerance_statistic = fields.Selection(related="company_id.dunning_policy_id.statistic", readonly=False)
+    dunning_tolerance_margin_days = fields.Integer(related="company_id.dunning_policy_id.margin_days", readonly=False)
+    dunning_tolerance_new_days = fields.Integer(related="company_id.dunning_policy_id.new_days", readonly=False)
+    dunning_tolerance_cap_good = fields.Integer(related="company_id.dunning_policy_id.cap_good", readonly=False)
     dunning_tolerance_cap_occasional = fields.Integer(
-        related="company_id.dunning_tolerance_cap_occasional", readonly=False
+        related="company_id.dunning_policy_id.cap_occasional", readonly=False
     )
-    dunning_tolerance_cap_risky = fields.Integer(related="company_id.dunning_tolerance_cap_risky", readonly=False)
-    dunning_tolerance_cap_bad = fields.Integer(related="company_id.dunning_tolerance_cap_bad", readonly=False)
-    dunning_tolerance_spread_days = fields.Integer(related="company_id.dunning_tolerance_spread_days", readonly=False)
-    dunning_tolerance_irregular_days = fields.Integer(
-        related="company_id.dunning_tolerance_irregular_days", readonly=False
-    )
-    dunning_tolerance_growth_days = fields.Integer(related="company_id.dunning_tolerance_growth_days", readonly=False)
-    dunning_tolerance_large_factor = fields.Float(related="company_id.dunning_tolerance_large_factor", readonly=False)
+    dunning_tolerance_cap_risky = fields.Integer(related="company_id.dunning_policy_id.cap_risky", readonly=False)
+    dunning_tolerance_cap_bad = fields.Integer(related="company_id.dunning_policy_id.cap_bad", readonly=False)
+    dunning_tolerance_growth_days = fields.Integer(related="company_id.dunning_policy_id.growth_days", readonly=False)
+    dunning_tolerance_large_factor = fields.Float(related="company_id.dunning_policy_id.large_factor", readonly=False)
     dunning_tolerance_balance_factor = fields.Float(
-        related="company_id.dunning_tolerance_balance_factor", readonly=False
+        related="company_id.dunning_policy_id.balance_factor", readonly=False
     )
-    dunning_tolerance_dispute_days = fields.Integer(related="company_id.dunning_tolerance_dispute_days", readonly=False)
+    dunning_tolerance_dispute_days = fields.Integer(related="company_id.dunning_policy_id.dispute_days", readonly=False)
+    dunning_new_invoice_days = fields.Integer(related="company_id.dunning_policy_id.new_invoice_days", readonly=False)

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 
 from ..tools.security import READERS, check_billing
+from ..tools.tolerance import delay_histogram, histogram_text, risk_curve
 
 
 class ResPartner(models.Model):
@@ -97,6 +98,14 @@ class ResPartner(models.Model):
         help="Latest day the customer disputed an invoice during the payment history window.",
         groups=READERS,
     )
+    dunning_delay_histogram = fields.Char(
+        string="Delays of the Paid Invoices",
+        company_dependent=True,
+        readonly=True,
+        help="Paid invoices of the window counted by delay in days (0, 1, 2, ...), the last count holding those "
+        "seriously late: what the customer's tolerance is decided from.",
+        groups=READERS,
+    )
     dunning_stats_date = fields.Date(
         string="Payment Statistics Date", company_dependent=True, readonly=True, groups=READERS
     )
@@ -141,6 +150,7 @@ class ResPartner(models.Model):
         "amount_avg": ("dunning_amount_avg", "numeric"),
         "delay_growth": ("dunning_delay_growth", "numeric"),
         "last_dispute_date": ("dunning_last_dispute_date", "text"),
+        "delay_histogram": ("dunning_delay_histogram", "text"),
     }
 
     @api.depends_context("company")
@@ -156,7 +166,7 @@ class ResPartner(models.Model):
         """Payment statistics, segment and tolerance of these customers in a company as of a date, not written.
 
         Counts only the payments known on that date. Returns {commercial partner id: stats dict} with the keys
-        of _DUNNING_STAT_COLUMNS plus overdue_amount and overdue_days. Three queries serve the whole recordset;
+        of _DUNNING_STAT_COLUMNS plus overdue_amount and overdue_days. Four queries serve the whole recordset;
         with whole_company they read every customer of the company in one pass (cheaper than filtering by
         partner when most customers are concerned, as in the nightly job).
         """
@@ -170,6 +180,9 @@ class ResPartner(models.Model):
         paid = self._dunning_paid_invoice_stats(company, as_of, partner_ids, settings)
         overdue = self._dunning_overdue_by_partner(company, as_of, partner_ids)
         incidents = self._dunning_incident_stats(company, as_of, partner_ids, settings)
+        company_curve = risk_curve(
+            self._dunning_company_delay_histogram(company, as_of, settings), settings["late_days"]
+        )
         rules = self._dunning_live_segment_rules(company)
         result = {}
         for partner in partners.with_company(company):
@@ -178,6 +191,7 @@ class ResPartner(models.Model):
             )
             stats["stats_date"] = fields.Date.to_string(as_of)
             stats["segment_override"] = partner.dunning_segment_override or False
+            stats["company_curve"] = company_curve
             partner._dunning_classify(settings, stats, rules)
             result[partner.id] = stats
         return result
@@ -224,6 +238,7 @@ class ResPartner(models.Model):
             "amount_avg": number("amount_avg"),
             "delay_growth": self._dunning_delay_growth(delays),
             "last_dispute_date": incidents.get("last_dispute_date") or None,
+            "delay_histogram": delay_histogram(row.get("late_delays")),
         }
 
     @api.model
@@ -263,6 +278,8 @@ class ResPartner(models.Model):
             {"id": partner_id, **{stat: stats.get(stat) for stat in self._DUNNING_STAT_COLUMNS}}
             for partner_id, stats in stats_by_partner.items()
         ]
+        for row in rows:
+            row["delay_histogram"] = histogram_text(row["delay_histogram"] or [])
         self.env.cr.execute(
             SQL(
                 """

@@ -88,12 +88,12 @@ class ResPartner(models.Model):
         return series
 
     @api.model
-    def _dunning_paid_stats_query(self, company, until, partner_ids, settings, points):
-        """The statistics of the paid invoices at each (partner_id, as_of) row of the SQL `points`, which reads
-        paid_invoice: the invoices fully paid by partials dated up to `until`, with their delay."""
+    def _dunning_paid_invoices_sql(self, company, until, partner_ids):
+        """WITH clauses ending in paid_invoice(partner_id, move_id, weight, days, due_date, paid_date): the invoices
+        fully paid by partials dated up to `until`, with their delay."""
         return SQL(
             """
-            WITH inv_line AS (
+            inv_line AS (
                 SELECT aml.id, aml.move_id, aml.amount_currency, aml.date_maturity, cur.decimal_places
                   FROM account_move m
                   JOIN account_move_line aml ON aml.move_id = m.id
@@ -137,7 +137,20 @@ class ResPartner(models.Model):
                        GREATEST(p.paid_date - p.due_date, 0) AS days, p.due_date, p.paid_date
                   FROM paid p
                   JOIN account_move m ON m.id = p.move_id
-            ),
+            )
+            """,
+            company=company.id,
+            partner_filter=self._dunning_partner_filter(SQL("m.commercial_partner_id"), partner_ids),
+            until=until,
+        )
+
+    @api.model
+    def _dunning_paid_stats_query(self, company, until, partner_ids, settings, points):
+        """The statistics of the paid invoices at each (partner_id, as_of) row of the SQL `points`, which reads
+        paid_invoice (_dunning_paid_invoices_sql)."""
+        return SQL(
+            """
+            WITH %(paid_invoices)s,
             point AS (%(points)s),
             delays AS (
                 SELECT pt.as_of, pt.partner_id, i.move_id, i.weight, i.days,
@@ -165,17 +178,49 @@ class ResPartner(models.Model):
                    AVG(weight) AS amount_avg,
                    MAX(days) FILTER (WHERE rn = 1) AS delay_last_1,
                    MAX(days) FILTER (WHERE rn = 2) AS delay_last_2,
-                   MAX(days) FILTER (WHERE rn = 3) AS delay_last_3
+                   MAX(days) FILTER (WHERE rn = 3) AS delay_last_3,
+                   ARRAY_AGG(LEAST(days, %(late)s)) FILTER (WHERE move_id IS NOT NULL) AS late_delays
               FROM delays
              GROUP BY as_of, partner_id
             """,
-            company=company.id,
-            partner_filter=self._dunning_partner_filter(SQL("m.commercial_partner_id"), partner_ids),
-            until=until,
+            paid_invoices=self._dunning_paid_invoices_sql(company, until, partner_ids),
             points=points,
             window=settings["window_days"],
             grace=settings["grace_days"],
+            late=settings["late_days"],
         )
+
+    @api.model
+    def _dunning_company_delay_histogram(self, company, as_of, settings):
+        """The delays of all the company's invoices paid in the window as of a date, counted by delay capped at the
+        seriously-late delay (tools/tolerance.py), in one query: the company's history behind every tolerance."""
+        query = SQL(
+            """
+            WITH %(paid_invoices)s
+            SELECT LEAST(days, %(late)s), COUNT(*) FROM paid_invoice
+             WHERE paid_date > %(as_of)s::date - %(window)s AND paid_date <= %(as_of)s
+             GROUP BY 1
+            """,
+            paid_invoices=self._dunning_paid_invoices_sql(company, as_of, None),
+            late=settings["late_days"],
+            as_of=as_of,
+            window=settings["window_days"],
+        )
+        histogram = [0] * (settings["late_days"] + 1)
+        for delay, count in self.env.execute_query(query):
+            histogram[delay] += count
+        return histogram
+
+    @api.model
+    def _dunning_company_paid_delays(self, company, until, settings):
+        """Every invoice of the company paid by a date: [(payment day, delay capped at the seriously-late delay)]
+        in day order, from which a replay keeps the company's histogram day by day."""
+        query = SQL(
+            "WITH %(paid_invoices)s SELECT paid_date, LEAST(days, %(late)s) FROM paid_invoice ORDER BY paid_date",
+            paid_invoices=self._dunning_paid_invoices_sql(company, until, None),
+            late=settings["late_days"],
+        )
+        return self.env.execute_query(query)
 
     @api.model
     def _dunning_overdue_by_partner(self, company, as_of, partner_ids):

@@ -92,12 +92,12 @@ class ResPartner(models.Model):
         """One translatable line telling why the customer is in its segment in the current company."""
         self.ensure_one()
         _ = self.env._
-        company = self.env.company
+        settings = self.env.company._dunning_policy_settings()
         if self.dunning_segment_override:
             return _("Segment set manually: %(reason)s", reason=self.dunning_segment_override_reason or "")
         count = self.payment_history_count
         if not count:
-            text = _("No invoice fully paid in the last %(window)s days.", window=company.dunning_behaviour_window_days)
+            text = _("No invoice fully paid in the last %(window)s days.", window=settings["window_days"])
         elif round(self.payment_delay_avg) <= 0:
             text = _(
                 "Pays on time on average; %(late)s of its last %(count)s paid invoices were late.",
@@ -125,7 +125,7 @@ class ResPartner(models.Model):
             text += " " + _("Incidents: %(incidents)s.", incidents=", ".join(incidents))
         if self.dunning_segment_rule_id:
             text += " " + _("Rule: %(rule)s.", rule=self.dunning_segment_rule_id.sudo().name)
-        elif count and count < company.dunning_behaviour_min_history:
+        elif count and count < settings["min_history"]:
             text += " " + _("Too little history to judge.")
         return text
 

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
 from ..tools.security import READERS
+from ..tools.tolerance import parse_histogram, risk_curve, risk_tolerance
 
 #: statistic the tolerance starts from, per setting
 USUAL_DELAY = {"avg": "delay_avg", "median": "delay_median", "p75": "delay_p75"}
@@ -23,36 +24,52 @@ class ResPartner(models.Model):
         "delay_avg",
         "delay_median",
         "delay_p75",
-        "delay_stddev",
         "delay_growth",
         "amount_avg",
         "last_dispute_date",
+        "delay_histogram",
     )
 
     def _dunning_decide_tolerance(self, settings, stats, segment):
-        """Tolerance = usual delay (configured statistic) + margin within the segment's cap, shortened for an
-        irregular habit; new customers get a default; a habit going bad, or one beyond the cap, gets none."""
+        """The customer's tolerance (days after the due date): see _dunning_tolerance_decision()."""
         return self._dunning_tolerance_decision(settings, stats, segment)[0]
 
     @api.model
     def _dunning_tolerance_decision(self, settings, stats, segment):
         """The customer's tolerance and why: (days, reason code).
 
-        A tolerance shorter than the habit saves no reminder, it only sends it later: a customer whose usual delay
-        plus margin exceeds its segment's cap gets no tolerance rather than the cap.
+        New customers get the default. Otherwise, by the policy's method: "risk", the first day after the due date
+        on which, judging by its own paid invoices (the company's weighing in for a thin history), an invoice still
+        unpaid that day ends seriously late often enough (none for a habit going bad); "habit", the usual delay plus
+        a margin. Never more than the segment's cap.
         """
         if segment == "new":
             return settings["new_days"], "new"
-        if settings["growth_days"] and stats["delay_growth"] >= settings["growth_days"]:
+        cap = settings.get(f"cap_{segment}")  # None: a segment without cap (an extension's)
+        if settings["tolerance_method"] == "habit":
+            days, reason = int(stats[USUAL_DELAY[settings["statistic"]]] + 0.5) + settings["margin_days"], "habit"
+        elif settings["growth_days"] and stats["delay_growth"] >= settings["growth_days"]:
             return 0, "growing"
-        days = int(stats[USUAL_DELAY[settings["statistic"]]] + 0.5) + settings["margin_days"]
-        cap = settings.get(f"cap_{segment}")
-        cap = days if cap is None else cap
-        if settings["spread_days"] and self._dunning_spread(stats) > settings["spread_days"]:
-            return min(days, settings["irregular_days"], cap), "erratic"
-        if days > cap:
-            return 0, "beyond_cap"
-        return days, "habit"
+        else:
+            days, _late, _unpaid, risk = self._dunning_risk_tolerance(settings, stats, cap)
+            # the cap reached before the risk: the cap decides
+            reason = "risk" if risk >= settings["risk_percent"] / 100.0 else "cap"
+        if cap is not None and days > cap:
+            return cap, "cap"
+        return days, reason
+
+    @api.model
+    def _dunning_risk_tolerance(self, settings, stats, cap=None):
+        """(days, seriously late, still unpaid, risk) of the risk method (tools/tolerance.py) for these statistics;
+        stats["company_curve"] is the company's risk at each day."""
+        return risk_tolerance(
+            stats.get("delay_histogram") or [],
+            stats.get("company_curve") or [],
+            settings["late_days"],
+            settings["risk_percent"] / 100.0,
+            settings["prior_weight"],
+            settings["late_days"] if cap is None else cap,
+        )
 
     @api.model
     def _dunning_invoice_tolerance(self, settings, stats, tolerance, item, items, date):
@@ -60,20 +77,21 @@ class ResPartner(models.Model):
 
         tolerance: the customer's; item: the invoice (DunningItem); items: the customer's invoices followed up at
         that date (item among them); stats: its statistics. Returns (days, reason code, empty when unchanged). None
-        after a recent dispute or while another invoice is late beyond the tolerance or the overdue balance is
-        high; half for an unusually large invoice. Extend to weigh other signs.
+        after a recent dispute, while the overdue balance is high or (risk method) while another invoice is late
+        beyond the tolerance; half for an unusually large invoice. Extend to weigh other signs.
         """
         if tolerance <= 0:
             return tolerance, ""
         last_dispute = stats.get("last_dispute_date")
         if settings["dispute_days"] and last_dispute and (date - last_dispute).days <= settings["dispute_days"]:
             return 0, "dispute"
+        others_count = settings["tolerance_method"] == "risk"
         overdue = 0.0
         for other in items:
             late = (date - other.due_date).days
             if late > 0:
                 overdue += other.residual
-                if late > tolerance and other is not item:
+                if others_count and late > tolerance and other is not item:
                     return 0, "others_late"
         usual = stats.get("amount_avg") or 0.0
         if usual > 0 and settings["balance_factor"] and overdue >= settings["balance_factor"] * usual:
@@ -82,17 +100,12 @@ class ResPartner(models.Model):
             return tolerance // 2, "large"
         return tolerance, ""
 
-    @api.model
-    def _dunning_spread(self, stats):
-        """How far the customer's late invoices stray from its usual delay: 75th percentile minus median of the
-        delays (days). Unlike the standard deviation, a steady payer's one-off very late invoice barely moves it."""
-        return max(stats["delay_p75"] - stats["delay_median"], 0.0)
-
     def _dunning_stored_stats(self):
         """The statistics stored by the nightly job that the tolerance of an invoice reads, in the current company."""
         self.ensure_one()
         stats = {stat: self[self._DUNNING_STAT_COLUMNS[stat][0]] for stat in self._DUNNING_TOLERANCE_STATS}
         stats["last_dispute_date"] = stats["last_dispute_date"] or None
+        stats["delay_histogram"] = parse_histogram(stats["delay_histogram"])
         return stats
 
     @api.depends_context("company")
@@ -102,60 +115,85 @@ class ResPartner(models.Model):
         "payment_delay_avg",
         "payment_delay_median",
         "dunning_delay_p75",
-        "payment_delay_stddev",
         "dunning_delay_growth",
+        "dunning_delay_histogram",
     )
     def _compute_dunning_tolerance_explanation(self):
-        for partner in self:
-            partner.dunning_tolerance_explanation = partner.commercial_partner_id._dunning_explain_tolerance()
-
-    def _dunning_explain_tolerance(self):
-        """One translatable line telling the customer's tolerance in the current company and why, e.g. "Tolerance 9
-        days: pays 7 days late as a rule, very regularly."."""
-        self.ensure_one()
-        _ = self.env._
         company = self.env.company
         settings = company._dunning_policy_settings()
-        stats = self._dunning_stored_stats()
+        # the company's history weighs in every customer's tolerance: read once for all
+        histogram = self.env["res.partner"]._dunning_company_delay_histogram(
+            company, fields.Date.context_today(self), settings
+        )
+        curve = risk_curve(histogram, settings["late_days"])
+        for partner in self:
+            partner.dunning_tolerance_explanation = partner.commercial_partner_id._dunning_explain_tolerance(
+                settings, curve
+            )
+
+    def _dunning_explain_tolerance(self, settings, company_curve):
+        """One translatable line telling the customer's tolerance in the current company and why, e.g. "Tolerance 9
+        days: of its invoices still unpaid 9 days after their due date, 2 of 5 ended 15 days late or more (a risk of
+        41 % with the company's history)."."""
+        self.ensure_one()
+        _ = self.env._
+        stats = dict(self._dunning_stored_stats(), company_curve=company_curve)
         segment = self.dunning_segment or "new"
         days, reason = self._dunning_tolerance_decision(settings, stats, segment)
         if not self.dunning_segment:
-            days = settings["new_days"]
+            days, reason = settings["new_days"], "new"
         if not days:
             head = _("No tolerance")
         else:
             head = _("Tolerance 1 day") if days == 1 else _("Tolerance %(days)s days", days=days)
+        if reason == "risk":
+            why = self._dunning_explain_risk(settings, stats, days)
+        elif reason == "habit":
+            why = self._dunning_explain_habit(settings, stats)
+        else:
+            why = {
+                "new": _("the default for new customers (too little payment history)"),
+                "growing": _(
+                    "its last three delays kept growing, by %(days)s days in all", days=round(stats["delay_growth"])
+                ),
+                "cap": _("the most its segment may be given"),
+            }[reason]
+        return _("%(head)s: %(why)s.", head=head, why=why)
+
+    def _dunning_explain_risk(self, settings, stats, days):
+        """Why the risk method gives these days: the customer's invoices still unpaid then, and how they ended."""
+        _ = self.env._
+        _days, late, unpaid, risk = self._dunning_risk_tolerance(settings, stats, days)
+        figures = {"days": days, "late": late, "unpaid": unpaid, "serious": settings["late_days"]}
+        risk_text = _("a risk of %(risk)s %% with the company's history", risk=round(risk * 100))
+        if not unpaid:
+            text = _("it never paid %(days)s days late or later", **figures)
+        elif not days:
+            text = _("%(late)s of its %(unpaid)s late invoices ended %(serious)s days late or more", **figures)
+        else:
+            text = _(
+                "of its invoices still unpaid %(days)s days after their due date, %(late)s of %(unpaid)s ended "
+                "%(serious)s days late or more",
+                **figures,
+            )
+        return _("%(text)s (%(risk)s)", text=text, risk=risk_text)
+
+    def _dunning_explain_habit(self, settings, stats):
+        """Why the habit method gives these days: the usual delay, and how steady it is."""
+        _ = self.env._
         usual = round(stats[USUAL_DELAY[settings["statistic"]]])
         habit = {
             "avg": _("pays %(days)s days late on average", days=usual),
             "median": _("pays %(days)s days late as a rule", days=usual),
             "p75": _("pays within %(days)s days of the due date three times out of four", days=usual),
         }[settings["statistic"]]
-        why = {
-            "new": _("the default for new customers (too little payment history)"),
-            "growing": _(
-                "its last three delays kept growing, by %(days)s days in all", days=round(stats["delay_growth"])
-            ),
-            "erratic": _(
-                "%(habit)s, irregularly (a quarter of its invoices %(spread)s days later or more)",
-                habit=habit,
-                spread=round(self._dunning_spread(stats)),
-            ),
-            "beyond_cap": _(
-                "%(habit)s: with the %(margin)s days of margin, more than the %(cap)s days this segment may be given",
-                habit=habit,
-                margin=settings["margin_days"],
-                cap=settings.get(f"cap_{segment}"),
-            ),
-            "habit": _("%(habit)s, %(regularity)s", habit=habit, regularity=self._dunning_regularity(stats)),
-        }[reason]
-        return _("%(head)s: %(why)s.", head=head, why=why)
+        return _("%(habit)s, %(regularity)s", habit=habit, regularity=self._dunning_regularity(stats))
 
     def _dunning_regularity(self, stats):
-        """How steady the habit is, in words, from the spread of the delays."""
+        """How steady the habit is, in words, from the spread of the delays (75th percentile minus median)."""
         if stats["count"] < 2:
             return self.env._("from little history")
-        spread = self._dunning_spread(stats)
+        spread = max(stats["delay_p75"] - stats["delay_median"], 0.0)
         if spread <= 1:
             return self.env._("very regularly")
         if spread <= 4:
