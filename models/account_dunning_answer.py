@@ -1,10 +1,12 @@
 import logging
+from collections import defaultdict
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.rules import awaiting_answer
 from ..tools.security import check_billing
 
 _logger = logging.getLogger(__name__)
@@ -195,18 +197,21 @@ class AccountDunningAnswer(models.Model):
 
     @api.model
     def _dunning_awaiting_partner_ids(self, company, date, partners):
-        """Customers of the company whose email reply waits for our answer at that date: an open reply less than
-        the company's pause days old (one grouped query)."""
-        since = fields.Datetime.subtract(fields.Datetime.to_datetime(date), days=company.dunning_reply_pause_days - 1)
-        groups = self.sudo()._read_group(
+        """Customers of the company whose email reply waits for our answer at that date (tools/rules.py), from their
+        open replies (one query)."""
+        start = fields.Datetime.subtract(fields.Datetime.to_datetime(date), days=company.dunning_reply_pause_days - 1)
+        replies = defaultdict(list)
+        for reply in self.sudo().search_fetch(
             [
                 ("company_id", "=", company.id),
                 ("partner_id", "in", partners.commercial_partner_id.ids),
                 ("kind", "=", "reply"),
                 ("state", "=", "open"),
-                ("date", ">=", since),
+                ("date", ">=", start),
                 ("date", "<", fields.Datetime.add(fields.Datetime.to_datetime(date), days=1)),
             ],
-            ["partner_id"],
-        )
-        return {partner.id for (partner,) in groups}
+            ["partner_id", "date"],
+        ):
+            replies[reply.partner_id.id].append((reply.date.date(), None))
+        pause_days = company.dunning_reply_pause_days
+        return {partner_id for partner_id, days in replies.items() if awaiting_answer(days, date, pause_days)}

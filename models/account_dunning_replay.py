@@ -2,7 +2,8 @@ from datetime import timedelta
 
 from odoo import api, models
 
-from ..tools.replay_state import ONE_DAY, ReplayFigures
+from ..tools.replay_state import ONE_DAY, CompanyDelays, ReplayFigures
+from ..tools.rules import awaiting_answer
 from ..tools.snapshot import DunningCustomer
 
 
@@ -32,11 +33,13 @@ class AccountDunningReplay(models.AbstractModel):
         while day <= date_to:
             self._replay_events(customers, settlements.pop(day, ()), posts.pop(day, ()), credits.pop(day, ()))
             context["paid_rows"].update(context["stats"].get(day - ONE_DAY, {}))
+            context["company_curve"] = context["company_delays"].advance(day)
             for customer in customers.values():
                 if customer.earliest and day >= customer.earliest + earliest:
                     self._replay_customer(context, day, customer, figures)
             day += ONE_DAY
-        return figures.result(invoices.values()), figures
+        figures.invoices = list(invoices.values())
+        return figures.result(figures.invoices), figures
 
     @api.model
     def _replay_context(self, company, policy, data, first_day, last_day):
@@ -62,7 +65,13 @@ class AccountDunningReplay(models.AbstractModel):
             "levels": self._level_infos(scenarios),
             "earliest": timedelta(days=min([*triggers, 0])),
             "stats": self._get_stats_series(data, company, settings, first_day, last_day),
+            "company_delays": CompanyDelays(
+                self._get_company_paid_delays(data, company, settings, last_day),
+                settings["window_days"],
+                settings["late_days"],
+            ),
             "paid_rows": {},
+            "reply_pause_days": company.dunning_reply_pause_days,
         }
 
     @api.model
@@ -111,6 +120,7 @@ class AccountDunningReplay(models.AbstractModel):
             customer.incidents(day, settings["window_days"]),
         )
         stats["segment_override"] = customer.override
+        stats["company_curve"] = context["company_curve"]
         partner._dunning_classify(settings, stats, context["rules"])
         snapshot = DunningCustomer(
             partner=partner,
@@ -123,6 +133,10 @@ class AccountDunningReplay(models.AbstractModel):
             credit=customer.credit,
             excluded=customer.excluded,
         )
+        if customer.replies:
+            # the replies known that morning (received before that day), and whether they were handled by then
+            known = [(received, handled) for received, handled in customer.replies if received < day]
+            customer.history["awaiting_answer"] = awaiting_answer(known, day, context["reply_pause_days"])
         decision = context["run"]._decide_partner(context["company"], day, snapshot, customer.history)
         if decision["level"]:
             self._replay_act(context, day, customer, decision, figures)

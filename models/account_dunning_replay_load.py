@@ -1,5 +1,4 @@
 from collections import defaultdict
-from datetime import timedelta
 
 from odoo import api, models
 from odoo.tools import SQL
@@ -36,17 +35,29 @@ class AccountDunningReplay(models.AbstractModel):
             "credits": self._load_credit_events(company, last_day),
             "disputes": self._load_disputes(company),
             "partners": self._load_partner_settings(company, partner_ids),
-            "stats": {},  # (window, grace) -> series, filled by _get_stats_series
+            **self._load_answers(company, last_day),
+            "stats": {},  # statistics series per history window, filled by _get_stats_series
         }
 
     @api.model
     def _get_stats_series(self, data, company, settings, first_day, last_day):
         """The customers' payment statistics as of each day before a day of the replay, one query per history
         window and grace (a policy and its comparison usually share them)."""
-        key = (settings["window_days"], settings["grace_days"])
+        key = (settings["window_days"], settings["grace_days"], settings["late_days"])
         if key not in data["stats"]:
             data["stats"][key] = self.env["res.partner"]._dunning_paid_invoice_stats_series(
                 company, first_day - ONE_DAY, last_day - ONE_DAY, settings
+            )
+        return data["stats"][key]
+
+    @api.model
+    def _get_company_paid_delays(self, data, company, settings, last_day):
+        """The company's invoices paid before the last day, with their delay capped at the seriously-late delay (one
+        query per history window and seriously-late delay)."""
+        key = ("company", settings["window_days"], settings["late_days"])
+        if key not in data["stats"]:
+            data["stats"][key] = self.env["res.partner"]._dunning_company_paid_delays(
+                company, last_day - ONE_DAY, settings
             )
         return data["stats"][key]
 
@@ -141,6 +152,42 @@ class AccountDunningReplay(models.AbstractModel):
         return disputes
 
     @api.model
+    def _load_answers(self, company, last_day):
+        """The customers' answers that hold the chase back, as recorded day by day: the payments announced (per
+        invoice: known from the day after, paused until) and the email replies (per customer: day received, day
+        handled or None), in two queries."""
+        self.env["account.dunning.answer"].flush_model(["kind", "date", "pause_until", "state", "handled_date"])
+        pauses = defaultdict(list)
+        query = SQL(
+            """
+            SELECT rel.move_id, (a.date AT TIME ZONE 'UTC')::date + 1, a.pause_until
+              FROM account_dunning_answer a
+              JOIN account_dunning_answer_account_move_rel rel ON rel.answer_id = a.id
+             WHERE a.company_id = %(company)s AND a.kind = 'paid' AND a.pause_until IS NOT NULL
+               AND a.date < %(end)s
+             ORDER BY a.date, a.id
+            """,
+            company=company.id,
+            end=last_day + ONE_DAY,
+        )
+        for move_id, known, until in self.env.execute_query(query):
+            pauses[move_id].append((known, until))
+        replies = defaultdict(list)
+        query = SQL(
+            """
+            SELECT partner_id, (date AT TIME ZONE 'UTC')::date,
+                   CASE WHEN state = 'handled' THEN (COALESCE(handled_date, date) AT TIME ZONE 'UTC')::date END
+              FROM account_dunning_answer
+             WHERE company_id = %(company)s AND kind = 'reply' AND date < %(end)s
+            """,
+            company=company.id,
+            end=last_day + ONE_DAY,
+        )
+        for partner_id, received, handled in self.env.execute_query(query):
+            replies[partner_id].append((received, handled))
+        return {"pauses": pauses, "replies": replies}
+
+    @api.model
     def _load_partner_settings(self, company, partner_ids):
         """Per customer in the company: excluded, the scenario set on it, its manual segment (one query)."""
         partners = self.env["res.partner"].with_company(company)
@@ -169,6 +216,7 @@ class AccountDunningReplay(models.AbstractModel):
             if invoice is None:
                 invoice = invoices[row["move_id"]] = ReplayInvoice(row, moves[row["move_id"]])
                 self._set_invoice_events(invoice, row)
+                invoice.pauses = data["pauses"].get(row["move_id"], [])
                 posts[max(row["date"] + ONE_DAY, first_day)].append(invoice)
             index = len(invoice.lines)
             invoice.add_line(row["date_maturity"], float(row["balance"]), float(row["amount_currency"]))
@@ -181,6 +229,7 @@ class AccountDunningReplay(models.AbstractModel):
         for partner in partner_model.browse(list(data["partners"])):  # one prefetch group
             customer = ReplayCustomer(partner, run._new_history(), data["partners"][partner.id])
             customer.disputes = list(data["disputes"].get(partner.id, ()))
+            customer.replies = data["replies"].get(partner.id, [])
             customers[partner.id] = customer
         return invoices, customers, settlements, posts
 
@@ -223,7 +272,3 @@ class AccountDunningReplay(models.AbstractModel):
             for day, change in events:
                 changes[max(day, first_day)].append((partner_id, change))
         return changes
-
-    @api.model
-    def _first_day(self, date_from, warmup_days):
-        return date_from - timedelta(days=warmup_days)

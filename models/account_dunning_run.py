@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import split_every
 
+from ..tools.rules import is_settled, promise_broken
 from ..tools.security import check_billing
 from ..tools.snapshot import DunningCustomer, DunningItem
 
@@ -250,7 +251,7 @@ class AccountDunningRun(models.AbstractModel):
                     items=items_by_partner[partner.id],
                     ladder=ladders[scenario.id],
                     segment=partner.dunning_segment or "new",
-                    tolerance=self._get_tolerance(company, partner),
+                    tolerance=self._get_tolerance(settings, partner),
                     stats=partner._dunning_stored_stats(),
                     settings=settings,
                     credit=credits.get(partner.id, 0.0),
@@ -264,26 +265,38 @@ class AccountDunningRun(models.AbstractModel):
         """Snapshots of open invoices as they are now: {invoice id: DunningItem}."""
         due_dates = moves._dunning_open_due_dates()
         ranks = {level.id: self._get_level_rank(level) for level in moves.dunning_level_id}
-        return {
-            move.id: DunningItem(
-                id=move.id,
-                move=move,
-                due_date=due_dates[move.id],
-                residual=move.amount_residual_signed,
-                amount=abs(move.amount_total_signed),
-                level_rank=ranks.get(move.dunning_level_id.id, -1),
-                settled=move.currency_id.is_zero(move.amount_residual)
-                or move.company_currency_id.is_zero(move.amount_residual_signed),
-                disputed=move.dunning_dispute,
-                litigation=move.dunning_litigation,
-                in_payment=move.payment_state == "in_payment",
-                promise_date=move.dunning_promise_date or None,
-                promise_broken=bool(move.dunning_promise_date)
-                and move.dunning_promise_date < date
-                and not move._dunning_promise_is_kept(),
-            )
-            for move in moves
-        }
+        return {move.id: self._get_live_item(date, move, due_dates[move.id], ranks) for move in moves}
+
+    @api.model
+    def _get_live_item(self, date, move, due_date, ranks):
+        """The snapshot of one open invoice as it is now (the rules on plain values: tools/rules.py)."""
+        digits = move.currency_id.decimal_places
+        # a promise ended by a follow-up is over (it stays on the invoice for the simulation)
+        promise = not move.dunning_promise_ended_date and move.dunning_promise_date
+        return DunningItem(
+            id=move.id,
+            move=move,
+            due_date=due_date,
+            residual=move.amount_residual_signed,
+            amount=abs(move.amount_total_signed),
+            level_rank=ranks.get(move.dunning_level_id.id, -1),
+            settled=is_settled(
+                move.amount_residual_signed, move.amount_residual, move.company_currency_id.decimal_places, digits
+            ),
+            disputed=move.dunning_dispute,
+            litigation=move.dunning_litigation,
+            in_payment=move.payment_state == "in_payment",
+            promise_date=promise or None,
+            promise_broken=promise_broken(
+                promise,
+                date,
+                move.dunning_promise_amount,
+                move.dunning_promise_residual,
+                move.amount_residual,
+                digits,
+            ),
+            paused_until=move.dunning_pause_until or None,
+        )
 
     @api.model
     def _get_level_rank(self, level):
@@ -293,8 +306,8 @@ class AccountDunningRun(models.AbstractModel):
         return level.scenario_id._get_ordered_levels().ids.index(level.id)
 
     @api.model
-    def _get_tolerance(self, company, partner):
+    def _get_tolerance(self, settings, partner):
         """The customer's personal tolerance; one never classified yet (no segment) gets the new-customer one."""
         if not partner.dunning_segment:
-            return company.dunning_tolerance_new_days
+            return settings["new_days"]
         return partner.dunning_tolerance_days

@@ -1,5 +1,7 @@
 from odoo import api, models
 
+from ..tools.rules import is_paused
+
 
 class AccountDunningRun(models.AbstractModel):
     _inherit = "account.dunning.run"  # pylint: disable=consider-merging-classes-inherited
@@ -29,11 +31,9 @@ class AccountDunningRun(models.AbstractModel):
 
     @api.model
     def _is_move_followed(self, item, date):
-        """An invoice whose payment the customer announced is not chased while the pause runs (from the day the
-        customer says it paid, so that a replay of earlier days is not paused)."""
-        move = item.move
-        pause_from = move.dunning_paid_announced_date
-        if move.dunning_pause_until and move.dunning_pause_until >= date and (not pause_from or pause_from <= date):
+        """An invoice whose payment the customer announced is not chased while the pause runs (as known that day:
+        item.paused_until)."""
+        if is_paused(item.paused_until, date):
             return False
         return super()._is_move_followed(item, date)
 

@@ -65,7 +65,7 @@ class AccountDunningRun(models.AbstractModel):
         reason = self._get_blocking_reason(company, history, amount, customer.credit)
         if reason:
             return dict(decision, reason=reason)
-        return self._decide_level(company, date, decision, ladder, reached, history)
+        return self._decide_level(company, date, decision, ladder, reached, history, customer.settings)
 
     @api.model
     def _is_move_followed(self, item, date):
@@ -134,10 +134,12 @@ class AccountDunningRun(models.AbstractModel):
         return False
 
     @api.model
-    def _decide_level(self, company, date, decision, ladder, reached, history):
+    def _decide_level(self, company, date, decision, ladder, reached, history, settings):
         """The level to send: one up from the invoices' last level (or the direct-entry level reached), once its
-        interval has passed; one up at once after a broken promise. A level whose follow-up keeps failing is
-        retried on the same record until the company's maximum of attempts."""
+        interval has passed; the current level again for an invoice that never had a reminder, once the policy's
+        days for a newly late invoice have passed (at most the interval); one up at once after a broken promise. A
+        level whose follow-up keeps failing is retried on the same record until the company's maximum of
+        attempts."""
         items = decision["items"]
         top = len(ladder.levels) - 1
         previous = max(min(item.level_rank, top) for item in items)
@@ -154,7 +156,11 @@ class AccountDunningRun(models.AbstractModel):
                 return decision
             level = ladder.levels[target]
             last_date = history["last_date"] if level.pre_due else history["last_post_due_date"]
-            if last_date and (date - last_date).days < level.interval_days:
+            gap = level.interval_days
+            if target == previous:
+                # a newly late invoice waits less for its first reminder than an escalation does
+                gap = min(gap, settings["new_invoice_days"])
+            if last_date and (date - last_date).days < gap:
                 return dict(decision, reason="interval")
         level = ladder.levels[target]
         failed = history["failed"].get(level.id)

@@ -5,6 +5,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools import SQL, format_amount, format_date
 
+from ..tools.rules import promise_ended_by_followup
+
 _logger = logging.getLogger(__name__)
 
 
@@ -257,7 +259,7 @@ class AccountDunningRun(models.AbstractModel):
 
     @api.model
     def _record_sent(self, actions):
-        """The follow-ups are done: invoices remember their level and date; broken promises are cleared.
+        """The follow-ups are done: invoices remember their level and date; broken promises end.
 
         Written per level and date, and logged in the chatters of the follow-ups and invoices in one batch.
         """
@@ -269,15 +271,9 @@ class AccountDunningRun(models.AbstractModel):
             moves = group.move_ids.with_context(skip_invoice_sync=True)
             moves.write({"dunning_level_id": level.id, "dunning_last_date": date})
             moves.filtered(
-                lambda move, date=date: move.dunning_promise_date and move.dunning_promise_date < date
-            ).write(
-                {
-                    "dunning_promise_date": False,
-                    "dunning_promise_amount": 0.0,
-                    "dunning_promise_residual": 0.0,
-                    "dunning_promise_recorded_date": False,
-                }
-            )
+                lambda move, date=date: not move.dunning_promise_ended_date
+                and promise_ended_by_followup(move.dunning_promise_date, date)
+            ).write({"dunning_promise_ended_date": date})
         bodies = {
             action.id: self.env._("Follow-up %(name)s sent: %(level)s.", name=action.name, level=action.level_id.name)
             for action in actions

@@ -77,6 +77,14 @@ class AccountMove(models.Model):
         help="Day the promise to pay was recorded: a simulation of the past counts it from then.",
         groups=READERS,
     )
+    dunning_promise_ended_date = fields.Date(
+        string="Promise Ended On",
+        copy=False,
+        readonly=True,
+        help="Day a follow-up sent after the promised date ended the promise (the promise stays recorded, so that a "
+        "simulation of the past replays it).",
+        groups=READERS,
+    )
     dunning_litigation = fields.Boolean(
         string="In Litigation",
         copy=False,
@@ -104,13 +112,6 @@ class AccountMove(models.Model):
         )
         for move in self:
             move.dunning_action_count = counts.get(move._origin, 0)
-
-    def _dunning_promise_is_kept(self):
-        """A promise is kept when the promised amount (or the whole amount due) has been paid."""
-        self.ensure_one()
-        paid = self.dunning_promise_residual - self.amount_residual
-        expected = self.dunning_promise_amount or self.dunning_promise_residual
-        return self.currency_id.compare_amounts(paid, expected) >= 0
 
     def action_dunning_dispute(self):
         """Open the wizard recording a dispute or a promise to pay."""
@@ -187,6 +188,7 @@ class AccountMove(models.Model):
                     "dunning_promise_amount": amount,
                     "dunning_promise_residual": move.amount_residual,
                     "dunning_promise_recorded_date": fields.Date.context_today(self),
+                    "dunning_promise_ended_date": False,
                 }
             )
             move._message_log(body=self.env._("Promise to pay by %(date)s.", date=fields.Date.to_string(date)))

@@ -31,3 +31,4 @@ from . import test_dunning_simulation
 from . import test_dunning_tolerance
 from . import test_dunning_ladders
 from . import test_dunning_job_slices
+from . import test_dunning_parity

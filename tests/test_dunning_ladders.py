@@ -68,7 +68,7 @@ class TestDunningShippedLadders(DunningRunCommon):
         settings = self.company._dunning_policy_settings()
         empty = {"delay_growth": 0, "delay_median": 0, "delay_p75": 0, "delay_avg": 0}
         sent = {segment: [] for segment in DOCUMENTED}
-        for day, partner_id, level_id in details.log:
+        for day, partner_id, level_id, _invoices in details.log:
             sent[customers[partner_id]].append((details.levels[level_id]["label"].split(" / ")[1], day))
         for segment, ladder in DOCUMENTED.items():
             # without payment history: new customers get their default (5 days), the others their usual delay (0)

@@ -7,7 +7,9 @@ made by account.dunning.run._decide_partner on the snapshots (DunningItem) kept 
 from collections import Counter
 from datetime import timedelta
 
+from .rules import is_settled, latest_pause, promise_broken, promise_ended_by_followup
 from .snapshot import DunningItem
+from .tolerance import risk_curve
 
 ONE_DAY = timedelta(days=1)
 WASTED_DAYS = 3  # a reminder followed by the payment within these days was not needed
@@ -18,7 +20,18 @@ NO_INCIDENT = {"dispute_count": 0, "formal_notice_count": 0, "last_dispute_date"
 class ReplayInvoice:
     """An invoice of the replay: its instalments' residuals, its real events and outcome, and its snapshot."""
 
-    __slots__ = ("dispute", "due", "item", "lines", "litigation", "paid_date", "partner_id", "promise", "rounding")
+    __slots__ = (
+        "dispute",
+        "due",
+        "item",
+        "lines",
+        "litigation",
+        "paid_date",
+        "partner_id",
+        "pauses",
+        "promise",
+        "rounding",
+    )
 
     def __init__(self, row, move):
         self.partner_id = row["partner_id"]
@@ -28,6 +41,7 @@ class ReplayInvoice:
         self.paid_date = None  # day it was fully paid, if it was by the end of the period
         self.dispute = None  # (first day out of the follow-ups, first day back) as recorded
         self.promise = None  # (first day it counts, promised date, promised amount, amount due at the promise)
+        self.pauses = []  # (first day known, last day paused) of the payments the customer announced
         self.litigation = bool(row["dunning_litigation"])  # in litigation today: the real outcome
         self.item = DunningItem(id=row["move_id"], move=move, due_date=None, residual=0.0, amount=float(row["amount"]))
 
@@ -46,24 +60,26 @@ class ReplayInvoice:
         item = self.item
         open_lines = [line for line in self.lines if line[1] or line[2]]
         item.residual = round(sum(line[1] for line in self.lines), self.rounding[0])
-        item.settled = not open_lines
+        item.settled = is_settled(item.residual, sum(line[2] for line in self.lines), *self.rounding)
         item.due_date = min((line[0] for line in open_lines), default=self.due)
 
     def as_of(self, day):
-        """The snapshot as of the morning of a day: disputed and promised as recorded before that day."""
+        """The snapshot as of the morning of a day: disputed, promised and paused as recorded before that day."""
         item = self.item
         if self.dispute:
             item.disputed = self.dispute[0] <= day and (self.dispute[1] is None or day < self.dispute[1])
         if self.promise and self.promise[0] <= day:
             _start, promised, amount, due_then = self.promise
             item.promise_date = promised
-            paid = due_then - sum(line[2] for line in self.lines)
-            item.promise_broken = promised < day and round(paid - (amount or due_then), self.rounding[1]) < 0
+            residual = sum(line[2] for line in self.lines)
+            item.promise_broken = promise_broken(promised, day, amount, due_then, residual, self.rounding[1])
+        if self.pauses:
+            item.paused_until = latest_pause(self.pauses, day)
         return item
 
     def clear_promise(self, day):
         """A follow-up sent after the promised date ends the promise (as account.dunning.run._record_sent)."""
-        if self.promise and self.promise[0] <= day and self.promise[1] < day:
+        if self.promise and self.promise[0] <= day and promise_ended_by_followup(self.promise[1], day):
             self.promise = None
             self.item.promise_date = None
             self.item.promise_broken = False
@@ -83,6 +99,7 @@ class ReplayCustomer:
         "override",
         "partner",
         "partner_id",
+        "replies",
         "scenario_id",
     )
 
@@ -94,6 +111,7 @@ class ReplayCustomer:
         self.history = history
         self.notices = []  # days of its formal notices
         self.disputes = []  # days it disputed an invoice
+        self.replies = []  # (day received, day handled or None) of its email replies
         self.excluded, self.scenario_id, self.override = info
         self.earliest = None  # oldest due date of its open invoices (None: none open)
 
@@ -125,6 +143,34 @@ class ReplayCustomer:
         }
 
 
+class CompanyDelays:
+    """The company's paid invoices counted by delay as of the day before each replayed day (what the nightly job
+    reads that morning), kept day by day from every payment of the company, and its risk curve."""
+
+    def __init__(self, paid, window, late_days):
+        self.paid = paid  # [(payment day, capped delay)] in day order
+        self.window = timedelta(days=window)
+        self.late_days = late_days
+        self.histogram = [0] * (late_days + 1)
+        self.next_in = self.next_out = 0  # first payment not yet counted, first not yet out of the window
+        self.curve = risk_curve(self.histogram, late_days)
+
+    def advance(self, day):
+        """Move to the morning of a day: payments up to the day before counted, those out of the window removed."""
+        changed = False
+        while self.next_in < len(self.paid) and self.paid[self.next_in][0] < day:
+            self.histogram[self.paid[self.next_in][1]] += 1
+            self.next_in += 1
+            changed = True
+        while self.next_out < self.next_in and self.paid[self.next_out][0] + self.window < day:
+            self.histogram[self.paid[self.next_out][1]] -= 1
+            self.next_out += 1
+            changed = True
+        if changed:
+            self.curve = risk_curve(self.histogram, self.late_days)
+        return self.curve
+
+
 class ReplayFigures:
     """What a policy did during the period: follow-ups per level and channel, invoices reminded, wasted reminders,
     wait of the invoices that ended late, formal notices."""
@@ -135,17 +181,18 @@ class ReplayFigures:
         self.by_level = Counter()
         self.lines = Counter()  # (month, level id, channel) -> follow-ups
         self.first_reminder = {}  # invoice id -> day of its first follow-up on or after its due date
-        self.wasted = 0
+        self.wasted = Counter()  # invoice id -> its follow-ups followed by its full payment within WASTED_DAYS
+        self.invoices = []  # the replay's invoices (ReplayInvoice), set by the replay
         self.notices = Counter()  # partner id -> formal notices
         self.first_notice = {}  # invoice id -> day of the first formal notice covering it
-        self.log = []  # (day, partner id, level id) of each follow-up of the period
+        self.log = []  # (day, partner id, level id, invoice ids) of each follow-up of the period
 
     def record(self, day, partner_id, level_id, invoices):
         """One follow-up sent (counted from the first day of the period)."""
         if day < self.date_from:
             return
         info = self.levels[level_id]
-        self.log.append((day, partner_id, level_id))
+        self.log.append((day, partner_id, level_id, tuple(invoice.item.id for invoice in invoices)))
         self.by_level[level_id] += 1
         for channel in info["channels"] or ("none",):
             self.lines[(day.replace(day=1), level_id, channel)] += 1
@@ -158,10 +205,12 @@ class ReplayFigures:
                 continue
             self.first_reminder.setdefault(invoice.item.id, day)
             if invoice.paid_date and 0 <= (invoice.paid_date - day).days <= WASTED_DAYS:
-                self.wasted += 1
+                self.wasted[invoice.item.id] += 1
 
     def result(self, invoices):
-        """The figures as a dict (documented in README.md, Policy simulation)."""
+        """The figures as a dict (doc/simulation.md); the figures of invoices count these invoices only."""
+        invoices = list(invoices)
+        ids = {invoice.item.id for invoice in invoices}
         waits = sorted(self._waits(invoices))
         by_channel = Counter()
         for (_month, _level, channel), count in self.lines.items():
@@ -172,8 +221,8 @@ class ReplayFigures:
             "by_level": {self.levels[level]["label"]: count for level, count in sorted(self.by_level.items())},
             "by_channel": {channel: by_channel[channel] for channel in ("email", "sms", "letter", "phone")},
             "formal_notices": sum(self.notices.values()),
-            "invoices_reminded": len(self.first_reminder),
-            "wasted_reminders": self.wasted,
+            "invoices_reminded": len(ids & self.first_reminder.keys()),
+            "wasted_reminders": sum(count for invoice_id, count in self.wasted.items() if invoice_id in ids),
             "late_invoices": len(waits),
             "wait_mean": round(sum(waits) / len(waits), 2) if waits else None,
             "wait_p90": round(percentile(waits, 0.9), 2) if waits else None,

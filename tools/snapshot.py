@@ -52,12 +52,13 @@ class DunningItem:
     residual: float  # amount still due, company currency
     amount: float  # invoice total, company currency
     level_rank: int = -1  # rank of its last follow-up level in that level's ladder (-1: none)
-    settled: bool = False  # nothing left to pay, in the invoice or the company currency
+    settled: bool = False  # nothing left to pay, in the invoice or the company currency (tools/rules.py)
     disputed: bool = False
     litigation: bool = False
     in_payment: bool = False
     promise_date: date | None = None
     promise_broken: bool = False  # the promised date passed without the promised amount paid
+    paused_until: date | None = None  # the customer announced its payment: not chased until then
 
 
 @dataclass(slots=True)
