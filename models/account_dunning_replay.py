@@ -18,26 +18,31 @@ class AccountDunningReplay(models.AbstractModel):
     # that need validation are taken as validated the same day. Loading: account_dunning_replay_load.py.
 
     @api.model
-    def _replay(self, company, policy, date_from, date_to, first_day, data):
+    def _replay(self, company, policy, date_from, date_to, first_day, data, watch=None):
         """Replay a policy from first_day (a warm-up before date_from) to date_to on the loaded data (_load).
 
+        watch: a ReplayWatch following the progress and, for the customers it names, every decision.
         Returns the figures of the days from date_from (ReplayFigures.result()) and the ReplayFigures.
         """
         context = self._replay_context(company, policy, data, first_day, date_to)
+        context["watch"] = watch
         invoices, customers, settlements, posts = self._build_state(company, data, first_day)
         context["invoices"] = invoices
         credits = self._credits_by_day(data, first_day)
         figures = ReplayFigures(date_from, date_to, context["levels"])
         earliest = context["earliest"]
-        day = first_day
+        replayed = watch.only(customers) if watch else customers
+        day, total = first_day, (date_to - first_day).days + 1
         while day <= date_to:
             self._replay_events(customers, settlements.pop(day, ()), posts.pop(day, ()), credits.pop(day, ()))
             context["paid_rows"].update(context["stats"].get(day - ONE_DAY, {}))
             context["company_curve"] = context["company_delays"].advance(day)
-            for customer in customers.values():
+            for customer in replayed.values():
                 if customer.earliest and day >= customer.earliest + earliest:
                     self._replay_customer(context, day, customer, figures)
             day += ONE_DAY
+            if watch:
+                watch.day_done((day - first_day).days, total)
         figures.invoices = list(invoices.values())
         return figures.result(figures.invoices), figures
 
@@ -72,6 +77,7 @@ class AccountDunningReplay(models.AbstractModel):
             ),
             "paid_rows": {},
             "reply_pause_days": company.dunning_reply_pause_days,
+            "policy_key": policy.id,
         }
 
     @api.model
@@ -138,8 +144,23 @@ class AccountDunningReplay(models.AbstractModel):
             known = [(received, handled) for received, handled in customer.replies if received < day]
             customer.history["awaiting_answer"] = awaiting_answer(known, day, context["reply_pause_days"])
         decision = context["run"]._decide_partner(context["company"], day, snapshot, customer.history)
+        watch = context["watch"]
+        if watch and watch.trace is not None:
+            watch.record(day, context["policy_key"], snapshot, decision, self._item_tolerances(day, snapshot))
         if decision["level"]:
             self._replay_act(context, day, customer, decision, figures)
+
+    @api.model
+    def _item_tolerances(self, day, snapshot):
+        """{invoice id: (its tolerance, why)} of a customer's followed invoices on a day, as the run decides them."""
+        run = self.env["account.dunning.run"]
+        followed = [item for item in snapshot.items if run._is_move_followed(item, day)]
+        return {
+            item.id: snapshot.partner._dunning_invoice_tolerance(
+                snapshot.settings, snapshot.stats, snapshot.tolerance, item, followed, day
+            )
+            for item in followed
+        }
 
     @api.model
     def _replay_act(self, context, day, customer, decision, figures):

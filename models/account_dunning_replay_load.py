@@ -13,9 +13,10 @@ class AccountDunningReplay(models.AbstractModel):
     # customers and invoices), once for both policies of a simulation.
 
     @api.model
-    def _load(self, company, first_day, last_day):
+    def _load(self, company, first_day, last_day, partner_ids=None):
         """Everything the replay of [first_day, last_day] reads: invoices with their instalments and reconciliations,
-        outstanding credits, disputes, and the customers' settings. Plain rows, shared by the replays."""
+        outstanding credits, disputes, answers and the customers' settings (of some customers only with
+        partner_ids). Plain rows, shared by the replays."""
         self.env["res.partner"]._dunning_flush_accounting()
         self.env["account.move"].flush_model(
             [
@@ -28,7 +29,7 @@ class AccountDunningReplay(models.AbstractModel):
                 "dunning_promise_recorded_date",
             ]
         )
-        invoice_rows = self._load_invoice_rows(company, first_day, last_day)
+        invoice_rows = self._load_invoice_rows(company, first_day, last_day, partner_ids)
         partner_ids = sorted({row["partner_id"] for row in invoice_rows})
         return {
             "invoices": invoice_rows,
@@ -37,6 +38,7 @@ class AccountDunningReplay(models.AbstractModel):
             "partners": self._load_partner_settings(company, partner_ids),
             **self._load_answers(company, last_day),
             "stats": {},  # statistics series per history window, filled by _get_stats_series
+            "partner_ids": partner_ids,
         }
 
     @api.model
@@ -46,7 +48,7 @@ class AccountDunningReplay(models.AbstractModel):
         key = (settings["window_days"], settings["grace_days"], settings["late_days"])
         if key not in data["stats"]:
             data["stats"][key] = self.env["res.partner"]._dunning_paid_invoice_stats_series(
-                company, first_day - ONE_DAY, last_day - ONE_DAY, settings
+                company, first_day - ONE_DAY, last_day - ONE_DAY, settings, data["partner_ids"]
             )
         return data["stats"][key]
 
@@ -62,7 +64,7 @@ class AccountDunningReplay(models.AbstractModel):
         return data["stats"][key]
 
     @api.model
-    def _load_invoice_rows(self, company, first_day, last_day):
+    def _load_invoice_rows(self, company, first_day, last_day, partner_ids=None):
         """One row per instalment of the posted customer invoices open at some point of the replay, with its
         reconciliations up to the last day: (days, company amounts, invoice-currency amounts) in date order."""
         query = SQL(
@@ -88,6 +90,7 @@ class AccountDunningReplay(models.AbstractModel):
                      WHERE p.debit_move_id = aml.id AND p.max_date <= %(last_day)s
               ) s ON TRUE
              WHERE m.company_id = %(company)s
+               AND %(partner_filter)s
                AND m.move_type = 'out_invoice'
                AND m.state = 'posted'
                AND m.date < %(last_day)s
@@ -98,6 +101,7 @@ class AccountDunningReplay(models.AbstractModel):
              ORDER BY m.id, aml.date_maturity, aml.id
             """,
             company=company.id,
+            partner_filter=self.env["res.partner"]._dunning_partner_filter(SQL("m.commercial_partner_id"), partner_ids),
             first_day=first_day,
             last_day=last_day,
         )

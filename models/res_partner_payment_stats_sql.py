@@ -63,7 +63,7 @@ class ResPartner(models.Model):
         return {row["partner_id"]: row for row in self.env.execute_query_dict(query)}
 
     @api.model
-    def _dunning_paid_invoice_stats_series(self, company, date_from, date_to, settings):
+    def _dunning_paid_invoice_stats_series(self, company, date_from, date_to, settings, partner_ids=None):
         """The same statistics for every customer of the company as of each day from date_from to date_to, in one
         query: {date: {partner id: row}} at the days they change (an invoice paid, or leaving the window), plus
         date_from; between two such days they stay the same. A customer left with nothing in its window gets a
@@ -81,7 +81,7 @@ class ResPartner(models.Model):
             date_to=date_to,
             window=settings["window_days"],
         )
-        query = self._dunning_paid_stats_query(company, date_to, None, settings, points)
+        query = self._dunning_paid_stats_query(company, date_to, partner_ids, settings, points)
         series = defaultdict(dict)
         for row in self.env.execute_query_dict(query):
             series[row["as_of"]][row["partner_id"]] = row

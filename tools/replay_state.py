@@ -171,6 +171,51 @@ class CompanyDelays:
         return self.curve
 
 
+class ReplayWatch:
+    """What a caller follows during a replay: its progress day by day, and the decisions about some customers.
+
+    progress(done_days, total_days) is called every `every` days and on the last one. For the customers of
+    `partner_ids` (all of them when None), record() keeps each day's snapshot and decision in `trace`.
+    """
+
+    def __init__(self, partner_ids=None, progress=None, every=30, trace=False):
+        self.partner_ids = set(partner_ids) if partner_ids is not None else None
+        self.progress = progress
+        self.every = every
+        self.trace = [] if trace else None
+
+    def only(self, customers):
+        """The customers to replay: those watched when the replay is limited to them."""
+        if self.partner_ids is None:
+            return customers
+        return {partner_id: customer for partner_id, customer in customers.items() if partner_id in self.partner_ids}
+
+    def day_done(self, done, total):
+        if self.progress and (done % self.every == 0 or done == total):
+            self.progress(done, total)
+
+    def record(self, day, policy_key, snapshot, decision, tolerances):
+        """One customer on one day: its segment and tolerance, each open invoice (its own tolerance and why), and
+        what was decided (a level, a reason to wait, or nothing yet)."""
+        if self.trace is not None:
+            self.trace.append(
+                {
+                    "day": day,
+                    "policy": policy_key,
+                    "partner_id": snapshot.partner.id,
+                    "segment": snapshot.segment,
+                    "tolerance": snapshot.tolerance,
+                    "invoices": [
+                        (item.id, item.due_date, (day - item.due_date).days, *tolerances.get(item.id, (None, "")))
+                        for item in snapshot.items
+                    ],
+                    "level_id": decision["level"].id if decision.get("level") else False,
+                    "covered": [item.id for item in decision.get("items", ())] if decision.get("level") else [],
+                    "reason": decision.get("reason") or "",
+                }
+            )
+
+
 class ReplayFigures:
     """What a policy did during the period: follow-ups per level and channel, invoices reminded, wasted reminders,
     wait of the invoices that ended late, formal notices."""
