@@ -8,6 +8,7 @@ from odoo.tests import Form, freeze_time, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common_behaviour import TODAY, PaymentBehaviourCommon
+from .cron import run_manually
 
 
 @freeze_time(TODAY)
@@ -216,7 +217,8 @@ class TestPaymentBehaviourTriggers(PaymentBehaviourCommon):
         self.env.cr.execute("UPDATE res_partner SET payment_history_count = NULL WHERE id = %s", [customer.id])
         customer.invalidate_recordset()
         self.assertEqual(customer.with_company(self.company).payment_history_count, 0)
-        self.env.ref("account_dunning.ir_cron_dunning_payment_behaviour").method_direct_trigger()
+        # Run Manually: the scheduler's path (progress record, a commit per slice), in a cursor of its own
+        run_manually(self, "account_dunning.ir_cron_dunning_payment_behaviour")
         self.assertEqual(customer.with_company(self.company).payment_history_count, 3)
         self.env.cr.execute("UPDATE res_partner SET payment_history_count = NULL WHERE id = %s", [customer.id])
         customer.invalidate_recordset()
