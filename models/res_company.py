@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .res_company_answers import DUNNING_ANSWER_SETTING_BOUNDS
+
 #: setting key of a policy -> company field holding the live value (a draft policy has a field per key)
 DUNNING_POLICY_SETTINGS = {
     "window_days": "dunning_behaviour_window_days",
@@ -212,6 +214,7 @@ class ResCompany(models.Model):
             "dunning_tolerance_dispute_days": (0, 3650),
             "dunning_notice_days": (1, 60),
             "dunning_max_retries": (1, 10),
+            **DUNNING_ANSWER_SETTING_BOUNDS,
         }
 
     @api.constrains(

@@ -5,6 +5,29 @@ from odoo.tools import SQL, split_every
 
 from ..tools.security import READERS, check_billing
 
+#: statistic key -> company-dependent column written by _dunning_write_payment_stats, with its SQL type; no user
+#: writes these columns (res.partner._dunning_computed_fields())
+DUNNING_STAT_COLUMNS = {
+    "count": ("payment_history_count", "int"),
+    "delay_avg": ("payment_delay_avg", "numeric"),
+    "delay_median": ("payment_delay_median", "numeric"),
+    "delay_p75": ("dunning_delay_p75", "numeric"),
+    "delay_max": ("payment_delay_max", "int"),
+    "late_ratio": ("payment_late_ratio", "numeric"),
+    "late_count": ("dunning_late_count", "int"),
+    "delay_stddev": ("payment_delay_stddev", "numeric"),
+    "delay_trend": ("dunning_delay_trend", "numeric"),
+    "dispute_count": ("dunning_dispute_count", "int"),
+    "formal_notice_count": ("dunning_formal_notice_count", "int"),
+    "segment": ("dunning_segment", "text"),
+    "segment_rule_id": ("dunning_segment_rule_id", "int"),
+    "tolerance": ("dunning_tolerance_days", "int"),
+    "stats_date": ("dunning_stats_date", "text"),
+    "amount_avg": ("dunning_amount_avg", "numeric"),
+    "delay_growth": ("dunning_delay_growth", "numeric"),
+    "last_dispute_date": ("dunning_last_dispute_date", "text"),
+}
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
@@ -117,31 +140,7 @@ class ResPartner(models.Model):
 
     _DUNNING_BATCH_SIZE = 1000
 
-    @api.model
-    def _dunning_computed_fields(self):
-        return super()._dunning_computed_fields() | {column for column, _type in self._DUNNING_STAT_COLUMNS.values()}
-
-    #: statistic key -> company-dependent column written by _dunning_write_payment_stats, with its SQL type
-    _DUNNING_STAT_COLUMNS = {
-        "count": ("payment_history_count", "int"),
-        "delay_avg": ("payment_delay_avg", "numeric"),
-        "delay_median": ("payment_delay_median", "numeric"),
-        "delay_p75": ("dunning_delay_p75", "numeric"),
-        "delay_max": ("payment_delay_max", "int"),
-        "late_ratio": ("payment_late_ratio", "numeric"),
-        "late_count": ("dunning_late_count", "int"),
-        "delay_stddev": ("payment_delay_stddev", "numeric"),
-        "delay_trend": ("dunning_delay_trend", "numeric"),
-        "dispute_count": ("dunning_dispute_count", "int"),
-        "formal_notice_count": ("dunning_formal_notice_count", "int"),
-        "segment": ("dunning_segment", "text"),
-        "segment_rule_id": ("dunning_segment_rule_id", "int"),
-        "tolerance": ("dunning_tolerance_days", "int"),
-        "stats_date": ("dunning_stats_date", "text"),
-        "amount_avg": ("dunning_amount_avg", "numeric"),
-        "delay_growth": ("dunning_delay_growth", "numeric"),
-        "last_dispute_date": ("dunning_last_dispute_date", "text"),
-    }
+    _DUNNING_STAT_COLUMNS = DUNNING_STAT_COLUMNS
 
     @api.depends_context("company")
     def _compute_dunning_overdue(self):
