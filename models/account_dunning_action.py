@@ -109,13 +109,13 @@ class AccountDunningAction(models.Model):
     def init(self):
         """A customer gets a given level at most once a day (also under concurrent runs).
 
-        The guard is on the customer the follow-up was made for (partner_key), not on partner_id: merging two
-        customers moves their follow-ups to the one kept instead of deleting those that would clash.
+        The guard is on the customer the follow-up was made for (partner_key, set by create()), not on partner_id:
+        merging two customers moves their follow-ups to the one kept instead of deleting those that would clash.
+        init() runs on every update: it only makes what must always exist; a later change of existing data or
+        indexes goes to a migration script (migrations/<version>/) with a version bump.
         """
         self.env.cr.execute(
             """
-            UPDATE account_dunning_action SET partner_key = partner_id WHERE partner_key IS NULL;
-            DROP INDEX IF EXISTS account_dunning_action_unique_per_day;
             CREATE UNIQUE INDEX IF NOT EXISTS account_dunning_action_unique_customer_level_day
                 ON account_dunning_action (company_id, partner_key, level_id, date)
              WHERE state IN ('to_validate', 'done')

@@ -53,9 +53,6 @@ class AccountDunningAction(models.Model):
                 answer.kind == "reply" and answer.state == "open" for answer in action.answer_ids
             )
 
-    def mail_allowed_qweb_expressions(self):
-        return (*super().mail_allowed_qweb_expressions(), "object.dunning_page_url")
-
     def _dunning_ensure_page_access(self):
         """Give each follow-up about to be sent its customer's page link (made per batch: one search, one create)."""
         for company, actions in self.grouped("company_id").items():
@@ -84,14 +81,13 @@ class AccountDunningAction(models.Model):
         self.ensure_one()
         return self._dunning_page_url()
 
-    def _render_invoice_table(self):
-        """The invoices table of the emails ends with the one link to the customer's follow-up page."""
-        table = super()._render_invoice_table()
+    def _dunning_page_link_html(self):
+        """The end of the emails' invoices table: the one link to the customer's follow-up page (if any)."""
         # sudo: the link is part of the email the billing user (or the daily job) sends
         url = self.sudo().dunning_page_url
         if not url:
-            return table
-        return table + Markup('<p class="o_dunning_page_link">{} <a href="{}">{}</a></p>').format(
+            return Markup()
+        return Markup('<p class="o_dunning_page_link">{} <a href="{}">{}</a></p>').format(
             self.env._("Pay online, tell us you have paid, promise a date or dispute an invoice on your page:"),
             url,
             url,

@@ -96,10 +96,12 @@ class AccountDunningAction(models.Model):
             "object.dunning_signature",
             "object.dunning_notice_deadline",
             "object.dunning_notice_consequences",
+            "object.dunning_page_url",  # account_dunning_action_answers.py
         )
 
     def _render_invoice_table(self):
-        """The invoices of the follow-up with a 'View and pay' portal link each, then the totals per currency."""
+        """The invoices of the follow-up with a 'View and pay' portal link each, then the totals per currency, then
+        the link to the customer's follow-up page (account_dunning_action_answers.py)."""
         self.ensure_one()
         _ = self.env._
         cell = Markup('<td style="{}">{}</td>')
@@ -116,11 +118,12 @@ class AccountDunningAction(models.Model):
             Markup("<strong>{}</strong>").format(format_amount(self.env, amount, currency))
             for currency, amount in self._get_totals_by_currency()
         )
-        return Markup(
+        table = Markup(
             '<table style="border-collapse: collapse; width: 100%;" border="1" cellpadding="4">'
             '<tr><th>{}</th><th>{}</th><th style="text-align: right;">{}</th><th>{}</th></tr>{}</table>'
             "<p>{} {}</p>"
         ).format(_("Invoice"), _("Due date"), _("Amount due"), _("Pay online"), rows, _("Total due:"), totals)
+        return table + self._dunning_page_link_html()
 
     def _get_portal_lines(self):
         """Invoices of the follow-up with their portal link, for the templates."""
@@ -137,12 +140,6 @@ class AccountDunningAction(models.Model):
             }
             for line in self.line_ids.sorted(lambda line: (line.date_due, line.id))
         ]
-
-    def _get_payment_url(self):
-        """Portal link to pay the oldest invoice of the follow-up."""
-        self.ensure_one()
-        lines = self._get_portal_lines()
-        return lines[0]["url"] if lines else ""
 
     def _get_sms_invoice_summary(self):
         """Short list of the invoices for an SMS: number, due date and amount due."""

@@ -1,5 +1,4 @@
 import logging
-import threading
 
 from odoo import api, fields, models
 
@@ -39,10 +38,9 @@ class AccountDunningJobFailure(models.Model):
 
     @api.model
     def _cron_commits(self):
-        """Jobs commit their work slice by slice when run by the scheduler, never inside tests, whose cursor cannot
-        commit (there each slice runs in a savepoint)."""
-        scheduled = self.env.context.get("ir_cron_progress_id")
-        return bool(scheduled) and not getattr(threading.current_thread(), "testing", False)
+        """Jobs commit their work slice by slice when run by the scheduler (a progress record of Odoo's cron runner
+        in the context); called directly (code, shell), each slice runs in a savepoint of the caller's transaction."""
+        return bool(self.env.context.get("ir_cron_progress_id"))
 
     @api.model
     def _log_and_record_failure(self, job, company, error):

@@ -1,4 +1,3 @@
-import threading
 from collections import defaultdict
 
 from odoo import api, models
@@ -23,10 +22,8 @@ class AccountDunningJobCursor(models.Model):
         cursors = self._start_passes(job, companies, date)
         clock = self._slice_clock()
         memos = defaultdict(dict)
-        # test-only: at most this many rounds in one call (the tests cannot wait for a time budget)
-        max_rounds = self.env.context.get("dunning_job_slices_per_call")
-        rounds = worked = 0
-        while not clock.spent() and not (max_rounds and rounds >= max_rounds):
+        worked = 0
+        while not clock.spent():
             running = cursors.filtered(lambda cursor: cursor.state == "running")
             if not running:
                 break
@@ -35,7 +32,6 @@ class AccountDunningJobCursor(models.Model):
                     break
                 self._run_slice(cursor, cursors, process_slice, memos[cursor.id], clock)
                 worked += 1
-            rounds += 1
         self._report_progress(cursors)
         if worked:
             self._continue_later(job, cursors, clock)
@@ -43,36 +39,29 @@ class AccountDunningJobCursor(models.Model):
 
     @api.model
     def _slice_clock(self):
-        """The budget of this run: none for a direct call; per call in tests (their cursor never changes)."""
+        """The budget of this run: none for a direct call; under the scheduler, counted from the first of the calls
+        that the cron runner makes in a row on its cursor (they share the worker's time limit)."""
         if not self.env.context.get("ir_cron_progress_id"):
             return SliceClock(None, {})
-        if getattr(threading.current_thread(), "testing", False):
-            return SliceClock(self._job_time_budget(), {})
         return SliceClock(self._job_time_budget(), run_of(self.env.cr))
 
     @api.model
     def _run_slice(self, cursor, cursors, process_slice, memo, clock):
-        """One slice of one company, committed with its cursor and the progress under the scheduler (in a
-        savepoint otherwise). A failure rolls back that slice only (the slices before it stay), is recorded once
-        for the company, and the company waits for the next run of the action; the other companies go on."""
+        """One slice of one company, in a savepoint; under the scheduler it is then committed with its cursor and the
+        progress. A failure rolls back that slice only (the slices before it stay), is recorded once for the company,
+        and the company waits for the next run of the action; the other companies go on."""
         company = cursor.company_id
         failures = self.env["account.dunning.job.failure"]
-        commits = failures._cron_commits()
         try:
-            with clock.measure():
-                if commits:
-                    cursor._advance(*process_slice(company, cursor, memo))
-                else:
-                    with self.env.cr.savepoint():
-                        cursor._advance(*process_slice(company, cursor, memo))
+            # a savepoint, not a rollback to the last commit: the passes started by this call may not be committed yet
+            with clock.measure(), self.env.cr.savepoint():
+                cursor._advance(*process_slice(company, cursor, memo))
         except Exception as error:  # one company must not stop the others
-            if commits:
-                self.env.cr.rollback()
             failures._log_and_record_failure(cursor.job, company, error)
             cursor._fail()
             memo.clear()
         self._report_progress(cursors)
-        if commits:
+        if failures._cron_commits():
             self.env.cr.commit()  # pylint: disable=invalid-commit
 
     @api.model

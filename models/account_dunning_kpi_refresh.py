@@ -1,12 +1,13 @@
 import calendar
 import json
 from collections import defaultdict
+from functools import partial
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, float_round
 
 from .account_dunning_kpi import BASE_FIELDS, COUNTBACK_MONTHS, KPI_LOCK_KEY
 
@@ -314,9 +315,17 @@ class AccountDunningKpi(models.Model):
 
     @api.model
     def _dunning_store_rows(self, company, months, vals_list):
-        """Replace the company's rows of these months by these values: one DELETE and one INSERT (tens of
-        thousands of rows at once on a large ledger), then the rows as records."""
+        """Replace the company's rows of these months by these values, then return them as records.
+
+        Raw SQL for speed: one DELETE and one INSERT of tens of thousands of rows on a large ledger, where unlink()
+        and create() would take minutes. The ORM is left as they leave it: the values converted as create() stores
+        them, the magic columns set in the same statement, the caches invalidated, and the rows deleted and created
+        marked modified (fields computed from the KPIs follow).
+        """
         self.flush_model()
+        # sudo: the rows of the company and months are all replaced, whatever the caller's record rules show
+        replaced = self.sudo().search([("company_id", "=", company.id), ("date", "in", months)], order="id")
+        replaced.modified(self._fields, before=True)
         self.env.cr.execute(
             SQL("DELETE FROM account_dunning_kpi WHERE company_id = %s AND date = ANY(%s::date[])", company.id, months)
         )
@@ -329,12 +338,13 @@ class AccountDunningKpi(models.Model):
             SQL(
                 """
                 INSERT INTO account_dunning_kpi (%(columns)s, create_uid, create_date, write_uid, write_date)
-                SELECT %(columns)s, %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+                SELECT %(columns)s, %(uid)s, %(now)s, %(uid)s, %(now)s
                   FROM jsonb_to_recordset(%(rows)s::jsonb) AS v(%(types)s)
              RETURNING id
                 """,
                 columns=SQL(", ").join(SQL.identifier(name) for name in names),
                 uid=self.env.uid,
+                now=self.env.cr.now(),
                 rows=json.dumps(vals_list, default=str),
                 types=SQL(", ").join(
                     SQL("%s %s", SQL.identifier(name), SQL(self._fields[name].column_type[1])) for name in names
@@ -342,18 +352,21 @@ class AccountDunningKpi(models.Model):
             )
         )
         self.invalidate_model()
-        return self.browse([row[0] for row in self.env.cr.fetchall()])
+        rows = self.browse([row[0] for row in self.env.cr.fetchall()])
+        rows.modified(self._fields, create=True)
+        return rows
 
     @api.model
     def _dunning_round_rows(self, company, vals_list):
-        """Round the values as the ORM stores them: amounts to the company currency, figures to their digits."""
-        places = {}
+        """Round the values as create() stores them: the amounts with the company's currency (Monetary fields), the
+        figures with Odoo's half-up rounding to their digits (Float fields), not with Python's round()."""
+        rounders = {}
         for name in vals_list[0]:
             field = self._fields[name]
             if field.type == "monetary":
-                places[name] = company.currency_id.decimal_places
+                rounders[name] = company.currency_id.round
             elif field.type == "float" and field.get_digits(self.env):
-                places[name] = field.get_digits(self.env)[1]
+                rounders[name] = partial(float_round, precision_digits=field.get_digits(self.env)[1])
         for vals in vals_list:
-            for name, digits in places.items():
-                vals[name] = round(vals[name], digits)
+            for name, rounder in rounders.items():
+                vals[name] = rounder(vals[name])

@@ -146,8 +146,8 @@ class AccountDunningRun(models.AbstractModel):
     @api.model
     def _get_history(self, company, date, partners):
         """Per customer (see _new_history()): date of its last follow-up and of its last post-due one, pending
-        validation, already followed up that day, and its follow-ups that failed since, per level (the run retries
-        them on the same record).
+        validation, already followed up that day, its follow-ups that failed since, per level (the run retries
+        them on the same record), and whether its reply to a follow-up waits for our answer.
 
         A follow-up cancelled with a date after the run date (a run made later for an earlier day) is ignored.
         """
@@ -178,6 +178,8 @@ class AccountDunningRun(models.AbstractModel):
             entry = history[action.partner_id.id]
             if not entry["last_date"] or action.date >= entry["last_date"]:
                 entry["failed"].setdefault(action.level_id.id, action)
+        for partner_id in self.env["account.dunning.answer"]._dunning_awaiting_partner_ids(company, date, partners):
+            history[partner_id]["awaiting_answer"] = True
         return history
 
     @api.model

@@ -20,8 +20,10 @@ class AccountDunningRun(models.AbstractModel):
         """Carry out the follow-ups on their channels; a failing customer is rolled back alone and marked failed.
 
         Emails are rendered and queued per template for the whole batch; each customer's other channels and
-        level effects then run in its own savepoint, and a customer failing there loses its queued email too.
+        level effects then run in its own savepoint, and a customer failing there loses its queued email too. Each
+        follow-up carries its customer's page link, made for the batch before the emails.
         """
+        actions._dunning_ensure_page_access()
         for company, company_actions in actions.grouped("company_id").items():
             company_actions = company_actions.with_company(company)
             self._ensure_portal_tokens(company_actions.move_ids)

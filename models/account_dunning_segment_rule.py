@@ -116,11 +116,6 @@ class AccountDunningSegmentRule(models.Model):
                 return False
         return True
 
-    def _dunning_matches(self, stats, min_history):
-        """Whether this rule matches the statistics (see _dunning_conditions_met)."""
-        self.ensure_one()
-        return self._dunning_conditions_met(self._dunning_compile()[0][2], stats, min_history)
-
     @api.model
     def _dunning_default_rules_values(self, company):
         """Default rules: overdue age and chronic lateness first, then erratic or worsening delays, then lateness."""

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools.settings import check_setting_bounds
+from .res_company_answers import DUNNING_ANSWER_SETTING_BOUNDS
 
 
 class ResCompany(models.Model):
@@ -111,6 +112,7 @@ class ResCompany(models.Model):
         return {
             "dunning_notice_days": (1, 60),
             "dunning_max_retries": (1, 10),
+            **DUNNING_ANSWER_SETTING_BOUNDS,
         }
 
     @api.constrains(

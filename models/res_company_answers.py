@@ -1,5 +1,13 @@
 from odoo import api, fields, models
 
+#: sane range of each numeric answer setting: {field: (minimum, maximum)}, part of res.company._dunning_setting_bounds()
+DUNNING_ANSWER_SETTING_BOUNDS = {
+    "dunning_page_validity_days": (1, 730),
+    "dunning_paid_pause_days": (1, 60),
+    "dunning_promise_max_days": (1, 365),
+    "dunning_reply_pause_days": (1, 90),
+}
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
@@ -49,19 +57,7 @@ class ResCompany(models.Model):
         "this many days after the reply.",
     )
 
-    @api.model
-    def _dunning_setting_bounds(self):
-        return {
-            **super()._dunning_setting_bounds(),
-            "dunning_page_validity_days": (1, 730),
-            "dunning_paid_pause_days": (1, 60),
-            "dunning_promise_max_days": (1, 365),
-            "dunning_reply_pause_days": (1, 90),
-        }
-
-    @api.constrains(
-        "dunning_page_validity_days", "dunning_paid_pause_days", "dunning_promise_max_days", "dunning_reply_pause_days"
-    )
+    @api.constrains(*DUNNING_ANSWER_SETTING_BOUNDS)
     def _check_dunning_answer_settings(self):
         """The answer settings stay within their sane ranges, like the other follow-up settings."""
         self._check_dunning_setting_bounds()

@@ -3,6 +3,9 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import email_normalize
 
 from ..tools.security import READERS, check_billing
+from .res_partner_answers import DUNNING_ANSWER_PARTNER_FIELDS
+from .res_partner_payment_stats import DUNNING_STAT_COLUMNS
+from .res_partner_segment import DUNNING_SEGMENT_FIELDS
 
 
 class ResPartner(models.Model):
@@ -38,8 +41,9 @@ class ResPartner(models.Model):
 
     @api.model
     def _commercial_fields(self):
-        """The accounting contact and the debtor type belong to the commercial entity, like the VAT number."""
-        return [*super()._commercial_fields(), "dunning_email", "dunning_debtor_type"]
+        """The accounting contact (and its bounce) and the debtor type belong to the commercial entity, like the VAT
+        number."""
+        return [*super()._commercial_fields(), "dunning_email", "dunning_debtor_type", *DUNNING_ANSWER_PARTNER_FIELDS]
 
     def _dunning_debtor_type(self):
         """The customer's debtor type: the one set, else professional for a company and consumer otherwise."""
@@ -77,16 +81,20 @@ class ResPartner(models.Model):
                 )
 
     def _dunning_get_recipient_email(self):
-        """Follow-up recipient: the accounting contact email, else the invoice address's email.
+        """Follow-up recipient: the accounting contact email, else the invoice address's email. An accounting email
+        that bounced is skipped, and the invoice address's email is used only when it is another one.
 
-        Returns the normalized address, or False when the customer has no usable email.
+        Returns the normalized address, or False when the customer has no usable email (a letter then replaces the
+        email).
         """
         self.ensure_one()
         commercial = self.commercial_partner_id
-        if commercial.dunning_email:
+        if commercial.dunning_email and not commercial.dunning_email_invalid:
             return email_normalize(commercial.dunning_email)
         invoice_address = self.browse(commercial.address_get(["invoice"])["invoice"])
-        return email_normalize(invoice_address.email or "") or False
+        fallback = email_normalize(invoice_address.email or "") or False
+        bounced = commercial.dunning_email and email_normalize(commercial.dunning_email)
+        return fallback if fallback and fallback != bounced else False
 
     # Follow-up control per customer and company (issue 4: scenarios, levels and the daily run).
     dunning_excluded = fields.Boolean(
@@ -139,12 +147,13 @@ class ResPartner(models.Model):
             "dunning_on_hold",
             "dunning_to_reconcile",
             "dunning_debtor_type",
+            *DUNNING_ANSWER_PARTNER_FIELDS,
         }
 
     @api.model
     def _dunning_computed_fields(self):
         """Figures the module computes (statistics, segment, tolerance): no user writes them directly."""
-        return set()
+        return {column for column, _type in DUNNING_STAT_COLUMNS.values()} | set(DUNNING_SEGMENT_FIELDS)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -153,13 +162,19 @@ class ResPartner(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        """Guard the follow-up fields; keep a customer charged penalties on the same side of the debtor types; a
+        corrected accounting email is valid again (res_partner_answers.py)."""
         self._dunning_check_write_access(vals)
+        owed_before = None
         if {"dunning_debtor_type", "is_company", "parent_id"} & set(vals):
             owed_before = {partner.id: partner._dunning_owes_penalties() for partner in self}
-            result = super().write(vals)
+        corrected = self._dunning_bounces_corrected(vals)
+        result = super().write(vals)
+        if owed_before is not None:
             self._dunning_check_debtor_type_change(owed_before)
-            return result
-        return super().write(vals)
+        if corrected:
+            corrected.write({"dunning_email_invalid": False})
+        return result
 
     def _dunning_check_debtor_type_change(self, owed_before):
         """A customer already charged penalties cannot switch to a type that owes none (or back): what was invoiced

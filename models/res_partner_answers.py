@@ -3,6 +3,10 @@ from odoo.tools import email_normalize
 
 from ..tools.security import READERS, check_billing
 
+#: follow-up settings of this file that billing users (only) may change, and that belong to the commercial entity
+#: like the accounting email itself (res.partner._dunning_billing_fields() and _commercial_fields())
+DUNNING_ANSWER_PARTNER_FIELDS = ("dunning_email_invalid",)
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
@@ -25,15 +29,6 @@ class ResPartner(models.Model):
         string="Customer Answers", compute="_compute_dunning_awaiting_answer", groups=READERS
     )
 
-    @api.model
-    def _commercial_fields(self):
-        """The bounce of the accounting email belongs to the commercial entity, like the email itself."""
-        return [*super()._commercial_fields(), "dunning_email_invalid"]
-
-    @api.model
-    def _dunning_billing_fields(self):
-        return {*super()._dunning_billing_fields(), "dunning_email_invalid"}
-
     @api.depends_context("company", "date")
     def _compute_dunning_awaiting_answer(self):
         company = self.env.company
@@ -50,30 +45,16 @@ class ResPartner(models.Model):
             partner.dunning_awaiting_answer = commercial.id in awaiting
             partner.dunning_answer_count = counts.get(commercial._origin, 0)
 
-    def write(self, vals):
-        """A corrected accounting email is valid again (unless the same write says otherwise)."""
+    def _dunning_bounces_corrected(self, vals):
+        """The customers whose bounced accounting email this write corrects (write() then clears their flag), unless
+        the same write sets the flag itself."""
         if "dunning_email" not in vals or "dunning_email_invalid" in vals:
-            return super().write(vals)
+            return self.browse()
         new_email = email_normalize(vals["dunning_email"] or "")
         # sudo: the flag is read to clear it; whether the user may change the email is checked by the write
-        corrected = self.sudo().filtered(
+        return self.sudo().filtered(
             lambda partner: partner.dunning_email_invalid and email_normalize(partner.dunning_email or "") != new_email
         )
-        result = super().write(vals)
-        corrected.write({"dunning_email_invalid": False})
-        return result
-
-    def _dunning_get_recipient_email(self):
-        """A bounced accounting email is skipped: the invoice address's email (if it is another one), else none
-        (a letter then replaces the email)."""
-        self.ensure_one()
-        commercial = self.commercial_partner_id
-        if not (commercial.dunning_email and commercial.dunning_email_invalid):
-            return super()._dunning_get_recipient_email()
-        bounced = email_normalize(commercial.dunning_email)
-        invoice_address = self.browse(commercial.address_get(["invoice"])["invoice"])
-        fallback = email_normalize(invoice_address.email or "")
-        return fallback if fallback and fallback != bounced else False
 
     def _dunning_mark_email_bounced(self, email):
         """A hard bounce of the accounting email: the address is marked invalid. Returns whether it was that one."""

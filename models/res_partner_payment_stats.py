@@ -6,6 +6,30 @@ from odoo.tools import SQL, split_every
 from ..tools.security import READERS, check_billing
 from ..tools.tolerance import delay_histogram, histogram_text, risk_curve
 
+#: statistic key -> company-dependent column written by _dunning_write_payment_stats, with its SQL type; no user
+#: writes these columns (res.partner._dunning_computed_fields())
+DUNNING_STAT_COLUMNS = {
+    "count": ("payment_history_count", "int"),
+    "delay_avg": ("payment_delay_avg", "numeric"),
+    "delay_median": ("payment_delay_median", "numeric"),
+    "delay_p75": ("dunning_delay_p75", "numeric"),
+    "delay_max": ("payment_delay_max", "int"),
+    "late_ratio": ("payment_late_ratio", "numeric"),
+    "late_count": ("dunning_late_count", "int"),
+    "delay_stddev": ("payment_delay_stddev", "numeric"),
+    "delay_trend": ("dunning_delay_trend", "numeric"),
+    "dispute_count": ("dunning_dispute_count", "int"),
+    "formal_notice_count": ("dunning_formal_notice_count", "int"),
+    "segment": ("dunning_segment", "text"),
+    "segment_rule_id": ("dunning_segment_rule_id", "int"),
+    "tolerance": ("dunning_tolerance_days", "int"),
+    "stats_date": ("dunning_stats_date", "text"),
+    "amount_avg": ("dunning_amount_avg", "numeric"),
+    "delay_growth": ("dunning_delay_growth", "numeric"),
+    "last_dispute_date": ("dunning_last_dispute_date", "text"),
+    "delay_histogram": ("dunning_delay_histogram", "text"),
+}
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
@@ -126,32 +150,7 @@ class ResPartner(models.Model):
 
     _DUNNING_BATCH_SIZE = 1000
 
-    @api.model
-    def _dunning_computed_fields(self):
-        return super()._dunning_computed_fields() | {column for column, _type in self._DUNNING_STAT_COLUMNS.values()}
-
-    #: statistic key -> company-dependent column written by _dunning_write_payment_stats, with its SQL type
-    _DUNNING_STAT_COLUMNS = {
-        "count": ("payment_history_count", "int"),
-        "delay_avg": ("payment_delay_avg", "numeric"),
-        "delay_median": ("payment_delay_median", "numeric"),
-        "delay_p75": ("dunning_delay_p75", "numeric"),
-        "delay_max": ("payment_delay_max", "int"),
-        "late_ratio": ("payment_late_ratio", "numeric"),
-        "late_count": ("dunning_late_count", "int"),
-        "delay_stddev": ("payment_delay_stddev", "numeric"),
-        "delay_trend": ("dunning_delay_trend", "numeric"),
-        "dispute_count": ("dunning_dispute_count", "int"),
-        "formal_notice_count": ("dunning_formal_notice_count", "int"),
-        "segment": ("dunning_segment", "text"),
-        "segment_rule_id": ("dunning_segment_rule_id", "int"),
-        "tolerance": ("dunning_tolerance_days", "int"),
-        "stats_date": ("dunning_stats_date", "text"),
-        "amount_avg": ("dunning_amount_avg", "numeric"),
-        "delay_growth": ("dunning_delay_growth", "numeric"),
-        "last_dispute_date": ("dunning_last_dispute_date", "text"),
-        "delay_histogram": ("dunning_delay_histogram", "text"),
-    }
+    _DUNNING_STAT_COLUMNS = DUNNING_STAT_COLUMNS
 
     @api.depends_context("company")
     def _compute_dunning_overdue(self):
@@ -254,11 +253,19 @@ class ResPartner(models.Model):
 
     @api.model
     def _dunning_write_payment_stats(self, company, stats_by_partner):
-        """Store the statistics of many customers in one UPDATE per batch, merged into the jsonb columns."""
+        """Store the statistics of many customers in one UPDATE per batch, merged into the jsonb columns.
+
+        Raw SQL for speed: write() would run one UPDATE per customer (each has its own figures), and the nightly job
+        writes every customer of every company. The ORM is left as write() leaves it: write_uid and write_date set in
+        the same statement, the caches of what was written invalidated, and the fields computed from the statistics
+        marked modified (recomputed when stored, invalidated when cached).
+        """
         if not stats_by_partner:
             return
         fnames = [column for column, _type in self._DUNNING_STAT_COLUMNS.values()]
-        self.flush_model(fnames)
+        partners = self.browse(list(stats_by_partner))
+        self.flush_model([*fnames, "write_uid", "write_date"])
+        partners.modified([fname for fname in fnames if self._fields[fname].relational], before=True)
         key = str(company.id)
         assignments = [
             SQL(
@@ -284,16 +291,19 @@ class ResPartner(models.Model):
             SQL(
                 """
                 UPDATE res_partner
-                   SET %(assignments)s
+                   SET %(assignments)s, write_uid = %(uid)s, write_date = %(now)s
                   FROM jsonb_to_recordset(%(rows)s::jsonb) AS v(%(record_type)s)
                  WHERE res_partner.id = v.id
                 """,
                 assignments=SQL(", ").join(assignments),
+                uid=self.env.uid,
+                now=self.env.cr.now(),
                 rows=json.dumps(rows, default=str),
                 record_type=record_type,
             )
         )
-        self.invalidate_model(fnames)
+        partners.invalidate_recordset([*fnames, "write_uid", "write_date"])
+        partners.modified(fnames)
 
     @api.model
     def _dunning_behaviour_customer_ids(self, company):

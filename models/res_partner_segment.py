@@ -3,6 +3,16 @@ from odoo.exceptions import UserError
 
 from ..tools.security import READERS, check_manager
 
+#: the segment and tolerance decided by the module, and the manual segment set with its reason through 'Set Segment':
+#: no user writes them directly (res.partner._dunning_computed_fields())
+DUNNING_SEGMENT_FIELDS = (
+    "dunning_segment",
+    "dunning_tolerance_days",
+    "dunning_segment_rule_id",
+    "dunning_segment_override",
+    "dunning_segment_override_reason",
+)
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
@@ -51,16 +61,6 @@ class ResPartner(models.Model):
         groups=READERS,
         help="Risk segments set or released by hand, with their reasons.",
     )
-
-    @api.model
-    def _dunning_computed_fields(self):
-        return super()._dunning_computed_fields() | {
-            "dunning_segment",
-            "dunning_tolerance_days",
-            "dunning_segment_rule_id",
-            "dunning_segment_override",
-            "dunning_segment_override_reason",
-        }
 
     @api.model
     def _dunning_segment_selection(self):

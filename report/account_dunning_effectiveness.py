@@ -115,6 +115,27 @@ class AccountDunningEffectiveness(models.Model):
 
     @api.model
     def _view_query(self) -> SQL:
+        """The collections of each follow-up and channel, with the customer's answers to that follow-up
+        (account_dunning_effectiveness_answers.py)."""
+        return SQL(
+            """
+            SELECT base.*,
+                   COALESCE(answer.answered, 0) AS answered_count,
+                   COALESCE(answer.promised, 0) AS promised_count,
+                   COALESCE(answer.disputed, 0) AS disputed_count,
+                   COALESCE(online.paid, 0) AS paid_online_7_count
+              FROM (%(base)s) base
+         LEFT JOIN (%(answers)s) answer ON answer.action_id = base.action_id
+         LEFT JOIN (%(online)s) online ON online.action_id = base.action_id
+            """,
+            base=self._collections_query(),
+            answers=self._answers_query(),
+            online=self._online_payments_query(),
+        )
+
+    @api.model
+    def _collections_query(self) -> SQL:
+        """One row per done follow-up and channel: the amounts reminded and collected after it."""
         return SQL(
             """
             WITH invoice_collection AS (%(invoice_collection)s),

@@ -33,25 +33,6 @@ class AccountDunningEffectiveness(models.Model):
     }
 
     @api.model
-    def _view_query(self) -> SQL:
-        """The collections of each follow-up and channel, with the customer's answers to that follow-up."""
-        return SQL(
-            """
-            SELECT base.*,
-                   COALESCE(answer.answered, 0) AS answered_count,
-                   COALESCE(answer.promised, 0) AS promised_count,
-                   COALESCE(answer.disputed, 0) AS disputed_count,
-                   COALESCE(online.paid, 0) AS paid_online_7_count
-              FROM (%(base)s) base
-         LEFT JOIN (%(answers)s) answer ON answer.action_id = base.action_id
-         LEFT JOIN (%(online)s) online ON online.action_id = base.action_id
-            """,
-            base=super()._view_query(),
-            answers=self._answers_query(),
-            online=self._online_payments_query(),
-        )
-
-    @api.model
     def _answers_query(self) -> SQL:
         """Per follow-up: whether it got any answer, a promise, a dispute (0 or 1 each)."""
         return SQL(

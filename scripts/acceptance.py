@@ -174,7 +174,8 @@ def read_log(path):
     with open(path, encoding="utf-8", errors="replace") as file:
         text = file.read()
     report = {"killed": len(re.findall(r"WorkerCron \(\d+\) timeout after", text))}
-    for name, label in (("Customer Follow-ups: daily run", "run"), ("Follow-ups: refresh the collection KPIs", "kpi")):
+    jobs = (("Customer Follow-ups: daily run", "run"), ("Customer Follow-ups: refresh the collection KPIs", "kpi"))
+    for name, label in jobs:
         report[label] = {
             "calls started": len(re.findall(rf"Job '{re.escape(name)}' \(\d+\) starting", text)),
             "calls finished": len(re.findall(rf"Job '{re.escape(name)}' \(\d+\) done in", text)),

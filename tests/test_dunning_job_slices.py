@@ -1,27 +1,29 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import DunningRunCommon
+from .cron import run_cron
 
 JOB_LOGGER = "odoo.addons.account_dunning.models.account_dunning_job_failure"
 RUN_CRON = "account_dunning.ir_cron_account_dunning_run"
 KPI_CRON = "account_dunning.account_dunning_kpi_cron_refresh"
 #: the last call of the scheduled action after a run that finished (Odoo's runner puts it in the context)
 LATER_CALL = datetime(2025, 1, 5, 5, 0)
+#: the time budget of a run of a job, at its minimum (seconds)
+BUDGET = 5
 
 
 class WorkerKilled(BaseException):
-    """A cron worker killed by its time limit: nothing after this point runs. Raised inside a slice, it rolls back
-    the slice's savepoint and escapes every `except Exception`; the test's savepoint around the call then puts the
-    database back as the last commit (the end of the previous slice) left it, as PostgreSQL does for a killed
-    worker's transaction."""
+    """A cron worker killed by its time limit: nothing after this point runs. Raised inside a slice, it escapes every
+    `except Exception`, and the run's cursor goes back to its last commit (the end of the previous slice), as
+    PostgreSQL does with a killed worker's transaction."""
 
 
 @freeze_time("2025-01-05")
@@ -29,26 +31,37 @@ class WorkerKilled(BaseException):
 class TestDunningJobSlices(DunningRunCommon):
     """The scheduled jobs work in slices committed with their cursor, the way Odoo's cron runner calls them.
 
-    Each call below is one call of the runner: a progress record in the context, the action's last call, and one
-    round of slices (the test-only context key dunning_job_slices_per_call: the frozen clock never spends the time
-    budget). In tests a slice ends with a savepoint where the scheduler commits."""
+    Each call below is one run of the scheduled action by a cron worker (tests/cron.py): a cursor of its own, a
+    progress record per call, up to ten calls, a commit after each slice. The time budget of a run is at its
+    minimum (5 s) and each customer or month takes 3 s of the frozen clock inside its slice: after a slice that did
+    one, the budget is spent (3 s used + 3 s predicted for the next slice > 5 s), as on a large company. With 2 s
+    each, a run does one customer or month of each of two companies (2 + 2 s, and 4 + 2 s > 5 s for a third)."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.env["ir.config_parameter"].set_param("account_dunning.job_slice_size", 1)
+        cls.env["ir.config_parameter"].set_param("account_dunning.job_time_budget", BUDGET)
+        # the database's own company (no customer, nothing to do) takes its turn first: its passes end at once
+        cls.env.ref("base.main_company").sequence = 0
         cls.customers = cls.customer | cls._create_customer("Martin SAS", email="ap@martin.example")
         cls.customers |= cls._create_customer("Durand SA", email="ap@durand.example")
         for customer in cls.customers:
             cls._invoice(customer, 100, "2025-01-01")
         cls.Cursor = cls.env["account.dunning.job.cursor"]
 
-    def _call(self, cron_xmlid, lastcall=False):
-        """One call of the cron runner: returns its progress record (done, remaining)."""
-        cron = self.env.ref(cron_xmlid)
-        cron, progress = cron.with_user(cron.user_id)._add_progress()
-        cron.with_context(lastcall=lastcall, dunning_job_slices_per_call=1).ir_actions_server_id.run()
-        return progress
+    def _call(self, cron_xmlid, lastcall=False, unit_seconds=3):
+        """One run of the scheduled action by a cron worker: returns the progress record (done, remaining) of its
+        last call. Each customer or month done takes `unit_seconds` of the frozen clock, inside its slice."""
+        cursor_class = self.registry["account.dunning.job.cursor"]
+        advance = cursor_class._advance
+
+        def slow_advance(cursor, position, done, remaining):
+            frozen.tick(timedelta(seconds=unit_seconds * done))
+            return advance(cursor, position, done, remaining)
+
+        with freeze_time(fields.Datetime.now()) as frozen, patch.object(cursor_class, "_advance", slow_advance):
+            return run_cron(self, cron_xmlid, lastcall=lastcall)[-1]
 
     def _cursor(self, job="run", company=None):
         return self.Cursor.search([("job", "=", job), ("company_id", "=", (company or self.company).id)])
@@ -74,7 +87,6 @@ class TestDunningJobSlices(DunningRunCommon):
         with (
             patch.object(self.registry["account.dunning.run"], "_record_actions", record_then_die),
             self.assertRaises(WorkerKilled),
-            self.env.cr.savepoint(),
         ):
             self._call(RUN_CRON)
         self.env.invalidate_all()
@@ -109,7 +121,8 @@ class TestDunningJobSlices(DunningRunCommon):
             {"dunning_segment": "good", "dunning_segment_override": "good", "dunning_tolerance_days": 0}
         )
         self._invoice(self.customer, 100, "2025-01-01", company=other)
-        progress = self._call(RUN_CRON)
+        # each customer takes 2 s: the budget takes one of each company (2 s + 2 s, a third would end past 5 s)
+        progress = self._call(RUN_CRON, unit_seconds=2)
         # one round: a slice of each company, so the small company is done while the big one goes on
         self.assertEqual(self._cursor(company=other).state, "done")
         self.assertEqual(self._followed_partners(company=other), self.customer)
@@ -127,14 +140,15 @@ class TestDunningJobSlices(DunningRunCommon):
             return select(run, company, date)
 
         with patch.object(run_class, "_select_partner_ids", select_or_crash), mute_logger(JOB_LOGGER):
+            # each customer takes 2 s: every run reaches both companies
             for _call in range(3):
-                self._call(RUN_CRON)
+                self._call(RUN_CRON, unit_seconds=2)
             failure = self.env["account.dunning.job.failure"].search([("company_id", "=", other.id)])
             self.assertEqual((failure.count, len(failure.activity_ids)), (1, 1), "once per run, one task")
             self.assertEqual(self._cursor(company=other).state, "failed")
             self.assertEqual(len(self._actions()), 3, "the other company went on")
             # the next run of the action tries the company again
-            self._call(RUN_CRON, lastcall=LATER_CALL)
+            self._call(RUN_CRON, lastcall=LATER_CALL, unit_seconds=2)
         self.assertEqual((failure.count, len(failure.activity_ids)), (2, 1))
 
     def test_kpi_months_killed_halfway_are_rebuilt_once(self):
@@ -145,20 +159,20 @@ class TestDunningJobSlices(DunningRunCommon):
             refresh(kpi, company, *args)
             raise WorkerKilled()
 
-        self._call(KPI_CRON)
+        # each month takes 2 s: a run rebuilds a month of each company (this one and the database's own)
+        self._call(KPI_CRON, unit_seconds=2)
         with (
             patch.object(kpi_class, "_dunning_refresh", refresh_then_die),
             self.assertRaises(WorkerKilled),
-            self.env.cr.savepoint(),
         ):
-            self._call(KPI_CRON)
+            self._call(KPI_CRON, unit_seconds=2)
         self.env.invalidate_all()
         cursor = self._cursor("kpi")
         self.assertEqual((cursor.position, cursor.done_count), (1, 1), "only the first month stays")
         Kpi = self.env["account.dunning.kpi"]
         self.assertEqual(Kpi.search([("company_id", "=", self.company.id)]).mapped("date"), [self.d("2024-01-01")])
         for _call in range(11):
-            self._call(KPI_CRON)
+            self._call(KPI_CRON, unit_seconds=2)
         self.assertEqual((cursor.state, cursor.done_count), ("done", 12))
         rows = Kpi.search([("company_id", "=", self.company.id), ("partner_id", "=", False)])
         # the twelve complete months before January 2025, one company row each

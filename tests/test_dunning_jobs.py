@@ -6,6 +6,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..models.account_dunning_job_cursor import JOB_CRONS
 from .common import DunningRunCommon
 
 JOB_LOGGER = "odoo.addons.account_dunning.models.account_dunning_job_failure"
@@ -173,6 +174,12 @@ class TestDunningJobs(DunningRunCommon):
             with self.assertRaisesRegex(ValidationError, message), self.env.cr.savepoint():
                 self.company.write(values)
         self.company.dunning_behaviour_window_days = 30
+
+    def test_scheduled_actions_share_one_prefix(self):
+        names = [self.env.ref(xmlid).name for xmlid in JOB_CRONS.values()]
+        self.assertEqual(len(names), 4)
+        for name in names:
+            self.assertTrue(name.startswith("Customer Follow-ups: "), name)
 
     def test_shipped_texts_survive_upgrades(self):
         data = self.env["ir.model.data"].search(

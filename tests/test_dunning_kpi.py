@@ -5,6 +5,8 @@ from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.exceptions import AccessError
 from odoo.tests import freeze_time, new_test_user, tagged
 
+from .cron import run_manually
+
 
 class DunningLedgerCommon(AccountTestInvoicingCommon):
     """A small hand-computed ledger (no taxes unless said, amounts in EUR of the company)."""
@@ -229,6 +231,18 @@ class TestDunningKpi(DunningLedgerCommon):
             3,
         )
 
+    def test_rows_are_stored_as_create_stores_them(self):
+        customer = self.env["res.partner"].create({"name": "Customer C", "is_company": True})
+        invoice = self._invoice(customer, "2024-06-03", "2024-07-03", 1600)
+        self._pay(invoice, "2024-06-20", 1300)
+        row = self._row(self._refresh(), "2024-06-01", customer)
+        # 300 still owed (due in July) / 1,600 of June's sales * 30 days = 5.625: 5.63 rounded half up as Odoo rounds
+        # its float fields (Python's round() gives 5.62)
+        self.assertEqual((row.dso_simple, row.dso_countback, row.bpdso_simple), (5.63, 5.63, 5.63))
+        # the magic columns as create() sets them: the user, the cursor's time of the transaction
+        now = self.env.cr.now()
+        self.assertEqual((row.create_uid, row.create_date, row.write_uid, row.write_date), (self.env.user, now) * 2)
+
     def test_countback_of_the_domain_example(self):
         """Closing AR 25,100 against 12,500 (June, 30 d), 10,000 (May, 31 d), 6,000 (April, 30 d): 30 + 31 + 13."""
         company_data = self.company_data_2
@@ -331,7 +345,8 @@ class TestDunningKpi(DunningLedgerCommon):
 
     @freeze_time("2024-07-03")
     def test_cron_refreshes_every_company(self):
-        self.env.ref("account_dunning.account_dunning_kpi_cron_refresh").method_direct_trigger()
+        # Run Manually: the scheduler's path (progress record, a commit per month), in a cursor of its own
+        run_manually(self, "account_dunning.account_dunning_kpi_cron_refresh")
         self.assertEqual(
             set(self.Kpi.sudo().search([("date", "=", "2024-06-01"), ("partner_id", "=", False)]).company_id.ids),
             set(self.env["res.company"].sudo().search([]).ids),

@@ -8,6 +8,7 @@ from odoo.tests import Form, freeze_time, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common_behaviour import TODAY, PaymentBehaviourCommon
+from .cron import run_manually
 
 
 @freeze_time(TODAY)
@@ -216,7 +217,8 @@ class TestPaymentBehaviourTriggers(PaymentBehaviourCommon):
         self.env.cr.execute("UPDATE res_partner SET payment_history_count = NULL WHERE id = %s", [customer.id])
         customer.invalidate_recordset()
         self.assertEqual(customer.with_company(self.company).payment_history_count, 0)
-        self.env.ref("account_dunning.ir_cron_dunning_payment_behaviour").method_direct_trigger()
+        # Run Manually: the scheduler's path (progress record, a commit per slice), in a cursor of its own
+        run_manually(self, "account_dunning.ir_cron_dunning_payment_behaviour")
         self.assertEqual(customer.with_company(self.company).payment_history_count, 3)
         self.env.cr.execute("UPDATE res_partner SET payment_history_count = NULL WHERE id = %s", [customer.id])
         customer.invalidate_recordset()
@@ -226,6 +228,25 @@ class TestPaymentBehaviourTriggers(PaymentBehaviourCommon):
         ).run()
         self.assertEqual(customer.with_company(self.company).payment_history_count, 3)
         customer.with_user(self.billing).action_dunning_recompute_payment_stats()
+
+    def test_statistics_written_in_bulk_leave_the_orm_consistent(self):
+        customer = self.make_customer("Bulk")
+        self.make_history(customer, [4, 4])
+        # forget the figures, as if the invoices came from an import, and date the last change back
+        self.env.cr.execute(
+            "UPDATE res_partner SET payment_history_count = NULL, write_date = '2020-01-01' WHERE id = %s",
+            [customer.id],
+        )
+        customer.invalidate_recordset()
+        partner = customer.with_user(self.billing).with_company(self.company)
+        self.assertIn("No invoice fully paid", partner.dunning_segment_explanation)
+        partner.action_dunning_recompute_payment_stats()
+        # the statistics are written in one UPDATE: the explanation computed from them follows in the same
+        # transaction, and the customer shows who changed it and when, as after write()
+        self.assertEqual(partner.payment_history_count, 2)
+        self.assertEqual(partner.dunning_segment_explanation, partner._dunning_explain_segment())
+        self.assertNotIn("No invoice fully paid", partner.dunning_segment_explanation)
+        self.assertEqual((partner.write_uid, partner.write_date), (self.billing, self.env.cr.now()))
 
     def test_invoice_days_overdue_and_expected_date(self):
         customer = self.make_customer("Habit")
