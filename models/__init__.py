@@ -37,7 +37,6 @@ from . import account_dunning_access_answers
 from . import account_dunning_answer
 from . import account_dunning_dispute_reason
 from . import account_dunning_action_answers
-from . import account_dunning_run_answers
 from . import account_move_answers
 from . import res_partner_answers
 from . import res_company_answers

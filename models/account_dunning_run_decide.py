@@ -1,5 +1,6 @@
 from odoo import api, models
 
+from ..tools.rules import is_paused
 from ..tools.snapshot import DunningLadder, DunningLevel
 
 
@@ -34,7 +35,14 @@ class AccountDunningRun(models.AbstractModel):
     @api.model
     def _new_history(self):
         """A customer's follow-up history before any follow-up; extensions add their keys here."""
-        return {"last_date": False, "last_post_due_date": False, "pending": False, "today": False, "failed": {}}
+        return {
+            "last_date": False,
+            "last_post_due_date": False,
+            "pending": False,
+            "today": False,
+            "failed": {},
+            "awaiting_answer": False,  # an email reply of the customer waits for our answer
+        }
 
     @api.model
     def _decide_partner(self, company, date, customer, history):
@@ -69,13 +77,16 @@ class AccountDunningRun(models.AbstractModel):
 
     @api.model
     def _is_move_followed(self, item, date):
-        """An invoice is followed up unless disputed, in litigation, under a running promise or paid.
+        """An invoice is followed up unless disputed, in litigation, paid, under a running promise, or paused
+        because the customer announced its payment (as known that day).
 
         item: a DunningItem (the invoice as of the date; item.move is its record).
         """
         if item.disputed or item.litigation or item.in_payment:
             return False
         if item.promise_date and item.promise_date >= date:
+            return False
+        if is_paused(item.paused_until, date):
             return False
         return not item.settled
 
@@ -118,11 +129,14 @@ class AccountDunningRun(models.AbstractModel):
 
     @api.model
     def _get_blocking_reason(self, company, history, amount, credit):
-        """Why a customer with invoices past a level gets nothing today, or False."""
+        """Why a customer with invoices past a level gets nothing today, or False (a customer whose reply waits for
+        our answer gets no new follow-up)."""
         if history["today"]:
             return "already_done"
         if history["pending"]:
             return "pending"
+        if history["awaiting_answer"]:
+            return "awaiting_answer"
         # compared to the cent only when the amounts are that close (the simulation asks this a million times)
         currency = company.currency_id
         margin = 2 * currency.rounding
@@ -192,4 +206,5 @@ class AccountDunningRun(models.AbstractModel):
             "locked": self.env._("Handled by another run at the same time"),
             "error": self.env._("The follow-up could not be recorded (see the server log)"),
             "failing": self.env._("Its follow-up at this level failed too many times: fix the cause, then retry it"),
+            "awaiting_answer": self.env._("The customer replied: awaiting our answer (mark the reply handled)"),
         }
