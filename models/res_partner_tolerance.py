@@ -52,9 +52,6 @@ class ResPartner(models.Model):
             return 0, "growing"
         else:
             days, _late, _unpaid, risk = self._dunning_risk_tolerance(settings, stats, cap)
-            import os
-            if segment == "good" and os.environ.get("MINGOOD"):
-                days = max(days, int(os.environ["MINGOOD"]))
             # the cap reached before the risk: the cap decides
             reason = "risk" if risk >= settings["risk_percent"] / 100.0 else "cap"
         if cap is not None and days > cap:

@@ -224,3 +224,24 @@ class TestDunningParity(DunningAnswersCommon):
             | self.announcer
             | self.instalments
         )
+
+    def test_the_replay_knows_an_announced_payment_from_the_day_after_only(self):
+        """No present in the past: on 14 March the customer says on its page that it paid on 5 March. The replay of
+        10 March knows nothing of it and sends the first reminder (new customer: 5 days of tolerance, reminder 1
+        one day later: 4 + 5 + 1 = 10 March); from 15 March the chase pauses until the end of the pause (14 March
+        + the company's paid pause days)."""
+        self.events, self.docs = {}, {}
+        with freeze_time("2026-02-02"):
+            self._post("announce_1", self.announcer, 650, "2026-03-04")
+        with freeze_time("2026-03-14"):
+            self._announce(self.announcer, "announce_1", date(2026, 3, 5))
+        pause_end = date(2026, 3, 14) + timedelta(days=self.company.dunning_paid_pause_days)
+        with freeze_time("2026-05-05"):
+            replay = self.env["account.dunning.replay"]
+            data = replay._load(self.company, FIRST_DAY, LAST_DAY, partner_ids=self.announcer.ids)
+            policy = self.env["account.dunning.policy"]._dunning_live_policy(self.company)
+            _figures, details = replay._replay(self.company, policy, FIRST_DAY, LAST_DAY, FIRST_DAY, data)
+        days = [day for day, partner_id, _level, _invoices in details.log if partner_id == self.announcer.id]
+        self.assertIn(date(2026, 3, 10), days, "the reminder of 10 March was due before the announcement")
+        self.assertFalse([day for day in days if date(2026, 3, 15) <= day <= pause_end], "paused once known")
+        self.assertTrue([day for day in days if day > pause_end], "the chase resumes after the pause")
