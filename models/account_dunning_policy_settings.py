@@ -91,13 +91,13 @@ class AccountDunningPolicy(models.Model):
     )
     risk_percent = fields.Integer(
         string="Chase at a Risk of (%)",
-        default=45,
+        default=44,
         help="Risk method: the customer is chased once this share of its invoices still unpaid that many days after "
         "their due date ended seriously late.",
     )
     prior_weight = fields.Float(
         string="Weight of the Company's History (invoices)",
-        default=2.0,
+        default=3.0,
         digits=(4, 1),
         help="Risk method: the company's own invoices count as this many invoices of the customer, so that a thin "
         "history leans on the company's.",

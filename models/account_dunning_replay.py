@@ -5,6 +5,7 @@ from odoo import api, models
 from ..tools.replay_state import ONE_DAY, CompanyDelays, ReplayFigures
 from ..tools.rules import awaiting_answer
 from ..tools.snapshot import DunningCustomer
+from ..tools.stats import paid_stats
 
 
 class AccountDunningReplay(models.AbstractModel):
@@ -26,7 +27,7 @@ class AccountDunningReplay(models.AbstractModel):
         """
         context = self._replay_context(company, policy, data, first_day, date_to)
         context["watch"] = watch
-        invoices, customers, settlements, posts = self._build_state(company, data, first_day)
+        invoices, customers, settlements, posts = self._build_state(company, data, first_day, context["paid"])
         context["invoices"] = invoices
         credits = self._credits_by_day(data, first_day)
         figures = ReplayFigures(date_from, date_to, context["levels"])
@@ -35,8 +36,7 @@ class AccountDunningReplay(models.AbstractModel):
         day, total = first_day, (date_to - first_day).days + 1
         while day <= date_to:
             self._replay_events(customers, settlements.pop(day, ()), posts.pop(day, ()), credits.pop(day, ()))
-            context["paid_rows"].update(context["stats"].get(day - ONE_DAY, {}))
-            context["company_curve"] = context["company_delays"].advance(day)
+            context["company_curve"] = context["company_delays"].advance(day.replace(day=1))
             for customer in replayed.values():
                 if customer.earliest and day >= customer.earliest + earliest:
                     self._replay_customer(context, day, customer, figures)
@@ -60,6 +60,7 @@ class AccountDunningReplay(models.AbstractModel):
         }
         by_origin.pop(False, None)
         triggers = [level.trigger_days for ladder in ladders.values() for level in ladder.levels]
+        paid, company_paid = self._get_paid_invoices(data, company, settings, first_day, last_day)
         return {
             "company": company,
             "run": run,
@@ -69,14 +70,11 @@ class AccountDunningReplay(models.AbstractModel):
             "by_origin": by_origin,
             "levels": self._level_infos(scenarios),
             "earliest": timedelta(days=min([*triggers, 0])),
-            "stats": self._get_stats_series(data, company, settings, first_day, last_day),
-            "company_delays": CompanyDelays(
-                self._get_company_paid_delays(data, company, settings, last_day),
-                settings["window_days"],
-                settings["late_days"],
-            ),
-            "paid_rows": {},
+            "paid": paid,
+            "window": timedelta(days=settings["window_days"]),
+            "company_delays": CompanyDelays(company_paid, settings["window_days"], settings["late_days"]),
             "reply_pause_days": company.dunning_reply_pause_days,
+            "limits": run._get_amount_limits(company),
             "policy_key": policy.id,
         }
 
@@ -120,14 +118,15 @@ class AccountDunningReplay(models.AbstractModel):
         decision on its snapshot, and the follow-up carried out in the replay."""
         partner = customer.partner
         settings = context["settings"]
+        if customer.advance_paid(day, context["window"]) or customer.paid_stats is None:
+            row = paid_stats(customer.paid_window(), settings["grace_days"], settings["late_days"])
+            customer.paid_stats = partner._dunning_prepare_paid_stats(row)
         stats = partner._dunning_prepare_stats(
-            context["paid_rows"].get(customer.partner_id),
-            customer.overdue(day),
-            customer.incidents(day, settings["window_days"]),
+            customer.paid_stats, customer.overdue(day), customer.incidents(day, settings["window_days"])
         )
         stats["segment_override"] = customer.override
         stats["company_curve"] = context["company_curve"]
-        partner._dunning_classify(settings, stats, context["rules"])
+        partner._dunning_classify(settings, stats, context["rules"], memo=customer.memo)
         snapshot = DunningCustomer(
             partner=partner,
             items=[invoice.as_of(day) for invoice in customer.open.values()],
@@ -138,6 +137,7 @@ class AccountDunningReplay(models.AbstractModel):
             settings=settings,
             credit=customer.credit,
             excluded=customer.excluded,
+            limits=context["limits"],
         )
         if customer.replies:
             # the replies known that morning (received before that day), and whether they were handled by then

@@ -1,4 +1,5 @@
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import api, models
 from odoo.tools import SQL
@@ -37,31 +38,29 @@ class AccountDunningReplay(models.AbstractModel):
             "disputes": self._load_disputes(company),
             "partners": self._load_partner_settings(company, partner_ids),
             **self._load_answers(company, last_day),
-            "stats": {},  # statistics series per history window, filled by _get_stats_series
+            "paid": {},  # paid invoices per history window, filled by _get_paid_invoices
             "partner_ids": partner_ids,
         }
 
     @api.model
-    def _get_stats_series(self, data, company, settings, first_day, last_day):
-        """The customers' payment statistics as of each day before a day of the replay, one query per history
-        window and grace (a policy and its comparison usually share them)."""
-        key = (settings["window_days"], settings["grace_days"], settings["late_days"])
-        if key not in data["stats"]:
-            data["stats"][key] = self.env["res.partner"]._dunning_paid_invoice_stats_series(
-                company, first_day - ONE_DAY, last_day - ONE_DAY, settings, data["partner_ids"]
+    def _get_paid_invoices(self, data, company, settings, first_day, last_day):
+        """The invoices paid before the last day that a history window of the replay can hold, per customer, in
+        payment order (one query per window: a policy and its comparison usually share it); with the company's as
+        a whole (its history behind every tolerance) when the replay is limited to some customers."""
+        window = settings["window_days"]
+        if window not in data["paid"]:
+            partners = self.env["res.partner"]
+            # the company's history is read as of the end of a month: its window may start a month earlier
+            since = first_day.replace(day=1) - timedelta(days=window + 2)
+            paid = partners._dunning_paid_invoices(company, last_day - ONE_DAY, data["partner_ids"], since)
+            everyone = paid
+            if data["partner_ids"] is not None:
+                everyone = partners._dunning_paid_invoices(company, last_day - ONE_DAY, None, since)
+            company_paid = sorted(
+                (invoice.paid_date, invoice.days) for invoices in everyone.values() for invoice in invoices
             )
-        return data["stats"][key]
-
-    @api.model
-    def _get_company_paid_delays(self, data, company, settings, last_day):
-        """The company's invoices paid before the last day, with their delay capped at the seriously-late delay (one
-        query per history window and seriously-late delay)."""
-        key = ("company", settings["window_days"], settings["late_days"])
-        if key not in data["stats"]:
-            data["stats"][key] = self.env["res.partner"]._dunning_company_paid_delays(
-                company, last_day - ONE_DAY, settings
-            )
-        return data["stats"][key]
+            data["paid"][window] = (paid, company_paid)
+        return data["paid"][window]
 
     @api.model
     def _load_invoice_rows(self, company, first_day, last_day, partner_ids=None):
@@ -207,9 +206,10 @@ class AccountDunningReplay(models.AbstractModel):
     # --- Building the state of one replay ------------------------------------------------------
 
     @api.model
-    def _build_state(self, company, data, first_day):
+    def _build_state(self, company, data, first_day, paid):
         """Fresh invoices and customers for one replay: ({invoice id: invoice}, {partner id: customer},
-        {day: [(invoice, instalment index, amount, amount in currency)]}, {day: [invoice posted]})."""
+        {day: [(invoice, instalment index, amount, amount in currency)]}, {day: [invoice posted]}); paid: each
+        customer's paid invoices (_get_paid_invoices())."""
         run = self.env["account.dunning.run"]
         partner_model = self.env["res.partner"].with_company(company)
         moves = self.env["account.move"].browse(list(dict.fromkeys(row["move_id"] for row in data["invoices"])))
@@ -234,6 +234,7 @@ class AccountDunningReplay(models.AbstractModel):
             customer = ReplayCustomer(partner, run._new_history(), data["partners"][partner.id])
             customer.disputes = list(data["disputes"].get(partner.id, ()))
             customer.replies = data["replies"].get(partner.id, [])
+            customer.paid = paid.get(partner.id, [])
             customers[partner.id] = customer
         return invoices, customers, settlements, posts
 

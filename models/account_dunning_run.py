@@ -238,6 +238,7 @@ class AccountDunningRun(models.AbstractModel):
         credits = self._get_outstanding_credits(company, partners)
         scenarios_by_segment = self._get_scenarios_by_segment(company)
         settings = company._dunning_policy_settings()
+        limits = self._get_amount_limits(company)
         items_by_partner = defaultdict(list)
         for item in self._get_live_items(date, moves).values():
             items_by_partner[item.move.commercial_partner_id.id].append(item)
@@ -258,6 +259,7 @@ class AccountDunningRun(models.AbstractModel):
                     settings=settings,
                     credit=credits.get(partner.id, 0.0),
                     excluded=partner.dunning_excluded,
+                    limits=limits,
                 )
             )
         return customers
@@ -299,6 +301,11 @@ class AccountDunningRun(models.AbstractModel):
             ),
             paused_until=move.dunning_pause_until or None,
         )
+
+    @api.model
+    def _get_amount_limits(self, company):
+        """(minimum amount to follow up, rounding of the company currency) that the decision compares amounts with."""
+        return company.dunning_min_amount, company.currency_id.rounding
 
     @api.model
     def _get_level_rank(self, level):

@@ -1,4 +1,5 @@
 from odoo import api, models
+from odoo.tools import float_compare
 
 from ..tools.rules import is_paused
 from ..tools.snapshot import DunningLadder, DunningLevel
@@ -70,7 +71,9 @@ class AccountDunningRun(models.AbstractModel):
         items = [item for item in followed if item.id in reached]
         amount = sum(item.residual for item in items)
         decision.update(items=items, amount=amount, ladder=ladder)
-        reason = self._get_blocking_reason(company, history, amount, customer.credit)
+        reason = self._get_blocking_reason(company, history, amount, customer.credit) or self._get_amount_reason(
+            customer, amount
+        )
         if reason:
             return dict(decision, reason=reason)
         return self._decide_level(company, date, decision, ladder, reached, history, customer.settings)
@@ -137,13 +140,15 @@ class AccountDunningRun(models.AbstractModel):
             return "pending"
         if history["awaiting_answer"]:
             return "awaiting_answer"
-        # compared to the cent only when the amounts are that close (the simulation asks this a million times)
-        currency = company.currency_id
-        margin = 2 * currency.rounding
-        minimum = company.dunning_min_amount
-        if amount < minimum + margin and currency.compare_amounts(amount, minimum) < 0:
+        return False
+
+    @api.model
+    def _get_amount_reason(self, customer, amount):
+        """Too little due for a follow-up, or unreconciled payments and credit notes that cover it, or False."""
+        minimum, rounding = customer.limits
+        if float_compare(amount, minimum, precision_rounding=rounding) < 0:
             return "below_minimum"
-        if credit > amount - margin and currency.compare_amounts(credit, amount) >= 0:
+        if float_compare(customer.credit, amount, precision_rounding=rounding) >= 0:
             return "to_reconcile"
         return False
 

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 
 from ..tools.security import READERS, check_billing
-from ..tools.tolerance import delay_histogram, histogram_text, risk_curve
+from ..tools.tolerance import company_history_day, delay_histogram, histogram_text, risk_curve
 
 #: statistic key -> company-dependent column written by _dunning_write_payment_stats, with its SQL type; no user
 #: writes these columns (res.partner._dunning_computed_fields())
@@ -180,13 +180,15 @@ class ResPartner(models.Model):
         overdue = self._dunning_overdue_by_partner(company, as_of, partner_ids)
         incidents = self._dunning_incident_stats(company, as_of, partner_ids, settings)
         company_curve = risk_curve(
-            self._dunning_company_delay_histogram(company, as_of, settings), settings["late_days"]
+            self._dunning_company_delay_histogram(company, company_history_day(as_of), settings), settings["late_days"]
         )
         rules = self._dunning_live_segment_rules(company)
         result = {}
         for partner in partners.with_company(company):
             stats = partner._dunning_prepare_stats(
-                paid.get(partner.id), overdue.get(partner.id, (0.0, 0)), incidents.get(partner.id)
+                partner._dunning_prepare_paid_stats(paid.get(partner.id)),
+                overdue.get(partner.id, (0.0, 0)),
+                incidents.get(partner.id),
             )
             stats["stats_date"] = fields.Date.to_string(as_of)
             stats["segment_override"] = partner.dunning_segment_override or False
@@ -202,24 +204,34 @@ class ResPartner(models.Model):
         rules = self.env["account.dunning.segment.rule"].sudo()
         return rules.search([("company_id", "=", company.id), ("policy_id", "=", False)])._dunning_compile()
 
-    def _dunning_classify(self, settings, stats, rules):
+    def _dunning_classify(self, settings, stats, rules, memo=None):
         """Add the segment, its rule and the customer's tolerance to its statistics (the nightly job and the policy
-        simulation decide them here alike)."""
+        simulation decide them here alike).
+
+        memo: a dict kept from one day to the next for the customer (the simulation replays day after day): the
+        tolerance is decided again only when what it reads changed, the figures of the paid invoices (recomputed
+        as a whole: a new delay_histogram), the segment or the company's history.
+        """
         segment, rule_id = self._dunning_decide_segment(settings, stats, rules)
         stats["segment"], stats["segment_rule_id"] = segment, rule_id
+        key = (stats["delay_histogram"], stats.get("company_curve"), segment)
+        if memo and memo["key"][0] is key[0] and memo["key"][1] is key[1] and memo["key"][2] == segment:
+            stats["tolerance"] = memo["tolerance"]
+            return stats
         stats["tolerance"] = self._dunning_decide_tolerance(settings, stats, segment)
+        if memo is not None:
+            memo.update(key=key, tolerance=stats["tolerance"])
         return stats
 
-    def _dunning_prepare_stats(self, paid_row, overdue, incident_row=None):
-        """Statistics of one customer from its query rows; extend to add criteria."""
+    def _dunning_prepare_paid_stats(self, paid_row):
+        """The figures of the customer's paid invoices in the window (paid_row: tools/stats.py's paid_stats(), None
+        without any); extend to add criteria of the payment history."""
         row = paid_row or {}
-        incidents = incident_row or {}
         count = row.get("count") or 0
 
         def number(key):
             return round(float(row.get(key) or 0.0), 2)
 
-        delays = [row.get(f"delay_last_{rank}") for rank in (1, 2, 3)]
         return {
             "count": count,
             "delay_avg": round(float(row.get("delay_avg") or 0.0), 1),  # the field's digits
@@ -230,14 +242,22 @@ class ResPartner(models.Model):
             "late_ratio": round((row.get("late_count") or 0) / count, 4) if count else 0.0,
             "delay_stddev": number("delay_stddev"),
             "delay_trend": number("delay_trend"),
+            "amount_avg": number("amount_avg"),
+            "delay_growth": self._dunning_delay_growth([row.get(f"delay_last_{rank}") for rank in (1, 2, 3)]),
+            "delay_histogram": delay_histogram(row.get("late_delays")),
+        }
+
+    def _dunning_prepare_stats(self, paid_stats, overdue, incident_row=None):
+        """Statistics of one customer on a day: the figures of its paid invoices (_dunning_prepare_paid_stats()),
+        its overdue amount and the age of its oldest overdue invoice, its incidents; extend to add criteria."""
+        incidents = incident_row or {}
+        return {
+            **paid_stats,
             "overdue_amount": overdue[0],
             "overdue_days": overdue[1],
             "dispute_count": int(incidents.get("dispute_count") or 0),
             "formal_notice_count": int(incidents.get("formal_notice_count") or 0),
-            "amount_avg": number("amount_avg"),
-            "delay_growth": self._dunning_delay_growth(delays),
             "last_dispute_date": incidents.get("last_dispute_date") or None,
-            "delay_histogram": delay_histogram(row.get("late_delays")),
         }
 
     @api.model

@@ -4,6 +4,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools.stats import PaidInvoice, paid_stats
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
@@ -47,45 +49,38 @@ class ResPartner(models.Model):
 
     @api.model
     def _dunning_paid_invoice_stats(self, company, as_of, partner_ids, settings):
-        """Statistics of the out_invoices fully paid (by partials dated <= as_of) inside the window, per partner.
+        """Statistics of the out_invoices fully paid inside the window as of a date, per partner (tools/stats.py).
 
         An invoice is paid as of D when the partials dated up to D clear each of its receivable lines in the
         line's currency (exchange-difference partials, which move no foreign amount, neither clear nor date it).
         Its full-payment date is the latest such partial; its due date is its last instalment's due date.
         """
-        points = SQL(
-            "SELECT DISTINCT partner_id, %(as_of)s::date AS as_of FROM paid_invoice "
-            "WHERE paid_date > %(as_of)s::date - %(window)s AND paid_date <= %(as_of)s",
-            as_of=as_of,
-            window=settings["window_days"],
-        )
-        query = self._dunning_paid_stats_query(company, as_of, partner_ids, settings, points)
-        return {row["partner_id"]: row for row in self.env.execute_query_dict(query)}
+        since = as_of - timedelta(days=settings["window_days"])
+        paid = self._dunning_paid_invoices(company, as_of, partner_ids, since)
+        return {
+            partner_id: paid_stats(invoices, settings["grace_days"], settings["late_days"])
+            for partner_id, invoices in paid.items()
+        }
 
     @api.model
-    def _dunning_paid_invoice_stats_series(self, company, date_from, date_to, settings, partner_ids=None):
-        """The same statistics for every customer of the company as of each day from date_from to date_to, in one
-        query: {date: {partner id: row}} at the days they change (an invoice paid, or leaving the window), plus
-        date_from; between two such days they stay the same. A customer left with nothing in its window gets a
-        row with count 0. The policy simulation reads each day's statistics from it.
-        """
-        points = SQL(
+    def _dunning_paid_invoices(self, company, until, partner_ids=None, since=None):
+        """The customer invoices fully paid by partials dated up to `until` (and after `since`), in one query:
+        {commercial partner id: [PaidInvoice]} in the order of their payment."""
+        query = SQL(
             """
-            SELECT DISTINCT partner_id, GREATEST(change, %(date_from)s::date) AS as_of
-              FROM (SELECT partner_id, paid_date AS change FROM paid_invoice
-                     UNION ALL
-                    SELECT partner_id, paid_date + %(window)s FROM paid_invoice) changes
-             WHERE change <= %(date_to)s
+            WITH %(paid_invoices)s
+            SELECT partner_id, move_id, due_date, paid_date, days, weight FROM paid_invoice
+             WHERE paid_date <= %(until)s AND (%(since)s::date IS NULL OR paid_date > %(since)s::date)
+             ORDER BY paid_date, move_id
             """,
-            date_from=date_from,
-            date_to=date_to,
-            window=settings["window_days"],
+            paid_invoices=self._dunning_paid_invoices_sql(company, until, partner_ids),
+            until=until,
+            since=since,
         )
-        query = self._dunning_paid_stats_query(company, date_to, partner_ids, settings, points)
-        series = defaultdict(dict)
-        for row in self.env.execute_query_dict(query):
-            series[row["as_of"]][row["partner_id"]] = row
-        return series
+        paid = defaultdict(list)
+        for partner_id, move_id, due_date, paid_date, days, weight in self.env.execute_query(query):
+            paid[partner_id].append(PaidInvoice(move_id, due_date, paid_date, days, float(weight)))
+        return paid
 
     @api.model
     def _dunning_paid_invoices_sql(self, company, until, partner_ids):
@@ -145,52 +140,6 @@ class ResPartner(models.Model):
         )
 
     @api.model
-    def _dunning_paid_stats_query(self, company, until, partner_ids, settings, points):
-        """The statistics of the paid invoices at each (partner_id, as_of) row of the SQL `points`, which reads
-        paid_invoice (_dunning_paid_invoices_sql)."""
-        return SQL(
-            """
-            WITH %(paid_invoices)s,
-            point AS (%(points)s),
-            delays AS (
-                SELECT pt.as_of, pt.partner_id, i.move_id, i.weight, i.days,
-                       ROW_NUMBER() OVER (
-                           PARTITION BY pt.as_of, pt.partner_id ORDER BY i.due_date DESC, i.move_id DESC
-                       ) AS rn,
-                       COUNT(i.move_id) OVER (PARTITION BY pt.as_of, pt.partner_id) AS cnt
-                  FROM point pt
-                  LEFT JOIN paid_invoice i
-                    ON i.partner_id = pt.partner_id
-                   AND i.paid_date > pt.as_of - %(window)s
-                   AND i.paid_date <= pt.as_of
-            )
-            SELECT as_of, partner_id,
-                   COUNT(move_id) AS count,
-                   COALESCE(SUM(weight * days) / NULLIF(SUM(weight), 0), AVG(days)) AS delay_avg,
-                   PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY days) AS delay_median,
-                   PERCENTILE_CONT(0.75) WITHIN GROUP (ORDER BY days) AS delay_p75,
-                   MAX(days) AS delay_max,
-                   COUNT(*) FILTER (WHERE days > %(grace)s) AS late_count,
-                   STDDEV_POP(days) AS delay_stddev,
-                   COALESCE(
-                       AVG(days) FILTER (WHERE rn <= cnt / 2) - AVG(days) FILTER (WHERE rn > cnt - cnt / 2), 0
-                   ) AS delay_trend,
-                   AVG(weight) AS amount_avg,
-                   MAX(days) FILTER (WHERE rn = 1) AS delay_last_1,
-                   MAX(days) FILTER (WHERE rn = 2) AS delay_last_2,
-                   MAX(days) FILTER (WHERE rn = 3) AS delay_last_3,
-                   ARRAY_AGG(LEAST(days, %(late)s)) FILTER (WHERE move_id IS NOT NULL) AS late_delays
-              FROM delays
-             GROUP BY as_of, partner_id
-            """,
-            paid_invoices=self._dunning_paid_invoices_sql(company, until, partner_ids),
-            points=points,
-            window=settings["window_days"],
-            grace=settings["grace_days"],
-            late=settings["late_days"],
-        )
-
-    @api.model
     def _dunning_company_delay_histogram(self, company, as_of, settings):
         """The delays of all the company's invoices paid in the window as of a date, counted by delay capped at the
         seriously-late delay (tools/tolerance.py), in one query: the company's history behind every tolerance."""
@@ -210,17 +159,6 @@ class ResPartner(models.Model):
         for delay, count in self.env.execute_query(query):
             histogram[delay] += count
         return histogram
-
-    @api.model
-    def _dunning_company_paid_delays(self, company, until, settings):
-        """Every invoice of the company paid by a date: [(payment day, delay capped at the seriously-late delay)]
-        in day order, from which a replay keeps the company's histogram day by day."""
-        query = SQL(
-            "WITH %(paid_invoices)s SELECT paid_date, LEAST(days, %(late)s) FROM paid_invoice ORDER BY paid_date",
-            paid_invoices=self._dunning_paid_invoices_sql(company, until, None),
-            late=settings["late_days"],
-        )
-        return self.env.execute_query(query)
 
     @api.model
     def _dunning_overdue_by_partner(self, company, as_of, partner_ids):

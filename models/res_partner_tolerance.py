@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 
 from ..tools.security import READERS
-from ..tools.tolerance import parse_histogram, risk_curve, risk_tolerance
+from ..tools.tolerance import company_history_day, parse_histogram, risk_curve, risk_tolerance
 
 #: statistic the tolerance starts from, per setting
 USUAL_DELAY = {"avg": "delay_avg", "median": "delay_median", "p75": "delay_p75"}
@@ -123,7 +123,7 @@ class ResPartner(models.Model):
         settings = company._dunning_policy_settings()
         # the company's history weighs in every customer's tolerance: read once for all
         histogram = self.env["res.partner"]._dunning_company_delay_histogram(
-            company, fields.Date.context_today(self), settings
+            company, company_history_day(fields.Date.context_today(self)), settings
         )
         curve = risk_curve(histogram, settings["late_days"])
         for partner in self:

@@ -94,9 +94,14 @@ class ReplayCustomer:
         "earliest",
         "excluded",
         "history",
+        "memo",
         "notices",
         "open",
         "override",
+        "paid",
+        "paid_in",
+        "paid_out",
+        "paid_stats",
         "partner",
         "partner_id",
         "replies",
@@ -112,8 +117,27 @@ class ReplayCustomer:
         self.notices = []  # days of its formal notices
         self.disputes = []  # days it disputed an invoice
         self.replies = []  # (day received, day handled or None) of its email replies
+        self.paid = []  # its paid invoices (tools/stats.py, PaidInvoice), in payment order
+        self.paid_in = self.paid_out = 0  # first paid invoice not yet known, first still in the window
+        self.paid_stats = None  # the figures of the paid invoices of its window (set on its first day)
+        self.memo = {}  # what res.partner._dunning_classify() keeps from one day to the next
         self.excluded, self.scenario_id, self.override = info
         self.earliest = None  # oldest due date of its open invoices (None: none open)
+
+    def advance_paid(self, day, window):
+        """Move the window of its paid invoices to the morning of a day (the statistics as of the day before);
+        True when it changed."""
+        paid, changed = self.paid, False
+        while self.paid_in < len(paid) and paid[self.paid_in].paid_date < day:
+            self.paid_in += 1
+            changed = True
+        while self.paid_out < self.paid_in and paid[self.paid_out].paid_date + window < day:
+            self.paid_out += 1
+            changed = True
+        return changed
+
+    def paid_window(self):
+        return self.paid[self.paid_out : self.paid_in]
 
     def refresh_earliest(self):
         """Keep the oldest due date of the open invoices (they change only with the day's events)."""
@@ -148,7 +172,7 @@ class CompanyDelays:
     reads that morning), kept day by day from every payment of the company, and its risk curve."""
 
     def __init__(self, paid, window, late_days):
-        self.paid = paid  # [(payment day, capped delay)] in day order
+        self.paid = [(day, min(delay, late_days)) for day, delay in paid]  # [(payment day, capped delay)], in order
         self.window = timedelta(days=window)
         self.late_days = late_days
         self.histogram = [0] * (late_days + 1)
@@ -156,7 +180,8 @@ class CompanyDelays:
         self.curve = risk_curve(self.histogram, late_days)
 
     def advance(self, day):
-        """Move to the morning of a day: payments up to the day before counted, those out of the window removed."""
+        """Move to the morning of a day: payments up to the day before counted, those out of the window removed
+        (the replay moves it to the first day of each month: tools/tolerance.py, company_history_day())."""
         changed = False
         while self.next_in < len(self.paid) and self.paid[self.next_in][0] < day:
             self.histogram[self.paid[self.next_in][1]] += 1

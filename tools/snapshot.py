@@ -4,7 +4,7 @@ The daily run builds them from the live records, the policy simulation from the 
 call the same decision methods on the same kind of inputs, so the rules exist once.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 
@@ -18,11 +18,10 @@ class DunningLevel:
     interval_days: int
     direct_entry: bool
     record: object  # account.dunning.level
+    pre_due: bool = field(init=False)  # a negative trigger: a courtesy notice about the coming due date
 
-    @property
-    def pre_due(self):
-        """A level with a negative trigger is a courtesy notice about the coming due date."""
-        return self.trigger_days < 0
+    def __post_init__(self):
+        self.pre_due = self.trigger_days < 0
 
 
 @dataclass(slots=True)
@@ -74,3 +73,4 @@ class DunningCustomer:
     settings: dict  # tolerance settings of the policy (res.company._dunning_policy_settings())
     credit: float = 0.0  # unreconciled payments and credit notes, company currency
     excluded: bool = False
+    limits: tuple = (0.0, 0.01)  # the company's minimum amount to follow up and its currency's rounding

@@ -7,8 +7,15 @@ tolerance is the first day k whose risk reaches the policy's threshold, the comp
 with a weight of a few invoices, where the customer's history is thin.
 """
 
+from datetime import timedelta
+
 #: risk of a day on which the company's history has no invoice still unpaid: chase (nothing says to wait)
 NO_HISTORY_RISK = 1.0
+
+
+def company_history_day(day):
+    """The company's history weighs in as of the end of the previous month (the same prior for a whole month)."""
+    return day.replace(day=1) - timedelta(days=1)
 
 
 def delay_histogram(delays):
