@@ -54,8 +54,9 @@ class AccountDunningRun(models.AbstractModel):
         the level (a DunningLevel) or the reason.
         """
         decision = {"partner": customer.partner, "items": [], "level": False, "reason": False}
-        if customer.excluded:
-            return dict(decision, reason="excluded")
+        reason = self._get_customer_reason(customer, date)
+        if reason:
+            return dict(decision, reason=reason)
         ladder = customer.ladder
         if not ladder or not ladder.levels:
             return decision
@@ -77,6 +78,12 @@ class AccountDunningRun(models.AbstractModel):
         if reason:
             return dict(decision, reason=reason)
         return self._decide_level(company, date, decision, ladder, reached, history, customer.settings)
+
+    @api.model
+    def _get_customer_reason(self, customer, date):
+        """Why a customer is not followed up at all that day, whatever it owes, or False: excluded from follow-ups.
+        Extend to leave out other customers (a DunningCustomer: customer.partner is its record)."""
+        return "excluded" if customer.excluded else False
 
     @api.model
     def _is_move_followed(self, item, date):
