@@ -264,6 +264,8 @@ class AccountDunningRun(models.AbstractModel):
         """Snapshots of open invoices as they are now: {invoice id: DunningItem}."""
         due_dates = moves._dunning_open_due_dates()
         ranks = {level.id: self._get_level_rank(level) for level in moves.dunning_level_id}
+        judgments = moves._dunning_proceedings_dates()
+        time_barred = moves._dunning_time_barred_dates()
         return {
             move.id: DunningItem(
                 id=move.id,
@@ -281,6 +283,8 @@ class AccountDunningRun(models.AbstractModel):
                 promise_broken=bool(move.dunning_promise_date)
                 and move.dunning_promise_date < date
                 and not move._dunning_promise_is_kept(),
+                proceedings_date=judgments[move.id],
+                time_barred_date=time_barred[move.id],
             )
             for move in moves
         }

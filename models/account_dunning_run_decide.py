@@ -69,12 +69,17 @@ class AccountDunningRun(models.AbstractModel):
 
     @api.model
     def _is_move_followed(self, item, date):
-        """An invoice is followed up unless disputed, in litigation, under a running promise or paid.
+        """An invoice is followed up unless disputed, in litigation, under a running promise, paid, born before
+        collective proceedings of its customer (from the judgment date) or time-barred.
 
         item: a DunningItem (the invoice as of the date; item.move is its record).
         """
         if item.disputed or item.litigation or item.in_payment:
             return False
+        if item.proceedings_date and item.proceedings_date <= date:
+            return False  # Code de commerce L622-21: no action for a debt born before the opening judgment
+        if item.time_barred_date and item.time_barred_date <= date:
+            return False  # a time-barred invoice is no longer claimed
         if item.promise_date and item.promise_date >= date:
             return False
         return not item.settled

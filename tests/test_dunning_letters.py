@@ -90,8 +90,11 @@ class TestDunningLetters(LettersCommon):
             self.assertEqual(action.sent_date, date(2025, 3, 27))
             self.assertEqual(action._get_letter_values()["deadline"], date(2025, 4, 11))
             html = self._html(action)
-        self.assertIn("04/11/2025", html)
+        # the letter counts its 15 days from its receipt (Code civil 1344), the email gives the date
+        self.assertIn("15 days</strong> of receiving this letter", html)
+        self.assertNotIn("04/11/2025", html)
         self.assertIn("03/27/2025", html, "the letter is dated the day it is sent")
+        self.assertIn("Sum calculated as at 03/27/2025", html)
         mail = self.env["mail.mail"].search([("mail_message_id", "=", action.mail_message_id.id)])
         self.assertIn("by 04/11/2025", mail.body_html)
         self.assertNotIn("8 days", mail.body_html)
