@@ -149,9 +149,9 @@ def make_templates(env, today):
 def create_customers_and_templates(env, n_customers, today):
     """The bench customers, then the templates: (partners, paid invoice, its payment, open invoice)."""
     env.company.write({"name": "Bench Company"})
-    partners = env["res.partner"].create(
-        [{"name": f"Bench Customer {i:06d}", "is_company": True, "customer_rank": 1} for i in range(n_customers)]
-    )
+    # trading companies: a company record alone makes no professional (its follow-ups would wait)
+    trader = {"is_company": True, "customer_rank": 1, "dunning_debtor_type": "professional"}
+    partners = env["res.partner"].create([{"name": f"Bench Customer {i:06d}", **trader} for i in range(n_customers)])
     return (partners, *make_templates(env, today))
 
 
