@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_date
 
+from ..tools.limitation import time_barred_date
 from ..tools.security import READERS
 
 #: months before the limitation date from which the follow-up and the customer warn of it
@@ -134,27 +135,22 @@ class AccountMove(models.Model):
         return result
 
     def _dunning_time_barred_dates(self):
-        """Per invoice id: the first day it is time-barred (None without a date to count from).
-
-        - consumer: 2 years from the invoice date (Code de la consommation L218-2);
-        - public buyer: 4 years from 1 January of the year after its due date (loi n° 68-1250 du 31 décembre 1968),
-          a payment or a follow-up sent (a written claim) starting them again;
-        - any other debtor: 5 years from its due date (Code de commerce L110-4, Code civil 2224).
-        A payment received acknowledges the debt and starts the period again (Code civil 2240).
-        """
+        """Per invoice id: the first day it is time-barred (None without a date to count from), from its last
+        payment and, for a public buyer, its last follow-up sent (tools/limitation.py)."""
         payments = self._dunning_last_payment_dates()
         return {move.id: move._dunning_time_barred_date(payments.get(move.id)) for move in self}
 
-    def _dunning_time_barred_date(self, last_payment):
+    def _dunning_time_barred_date(self, last_payment, last_claim=None):
+        """The first day the invoice is time-barred, given its last payment and last written claim (default: its
+        last follow-up)."""
         self.ensure_one()
-        debtor = self.commercial_partner_id._dunning_debtor_type()
-        start = (self.invoice_date or self.date) if debtor == "consumer" else (self.invoice_date_due or self.date)
-        if not start:
-            return None
-        start = max(start, last_payment or start)
-        if debtor == "public":
-            return date(max(start, self.dunning_last_date or start).year + 5, 1, 1)
-        return start + relativedelta(years=2 if debtor == "consumer" else 5) + timedelta(days=1)
+        return time_barred_date(
+            self.commercial_partner_id._dunning_debtor_type(),
+            self.invoice_date or self.date,
+            self.invoice_date_due or self.date,
+            last_payment=last_payment,
+            last_claim=last_claim or self.dunning_last_date or None,
+        )
 
     def _dunning_limitation_rule(self):
         """The limitation that applies to the invoice's customer, with its article."""
