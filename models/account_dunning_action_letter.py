@@ -90,14 +90,17 @@ class AccountDunningAction(models.Model):
             )
 
     def _withdraw_letters_with_nothing_owed(self):
-        """A letter goes out only while something is still owed: those whose invoices were all paid (or credited)
-        since the follow-up are taken out of the print queue, with a note. Returns the others."""
+        """A letter goes out only while something may still be claimed: those whose invoices were all paid, credited,
+        frozen by collective proceedings or time-barred since the follow-up are taken out of the print queue, with a
+        note. Returns the others."""
         today = fields.Date.context_today(self)
         empty = self.filtered(lambda action: not action._get_letter_rows(today, False)[0])
         if empty:
             empty.write({"letter_state": "none"})
             empty._message_log_batch(
-                bodies=dict.fromkeys(empty.ids, self.env._("Letter withdrawn: nothing is owed any more."))
+                bodies=dict.fromkeys(
+                    empty.ids, self.env._("Letter withdrawn: nothing is owed or may be claimed any more.")
+                )
             )
         return self - empty
 

@@ -76,10 +76,16 @@ class AccountDunningAction(models.Model):
         }
 
     def _get_letter_rows(self, day, penalties):
-        """One row per instalment due and still owed on the letter's day, with its own days late, and (when the
+        """One row per instalment due and still owed on the letter's day (of the invoices that may still be claimed that
+        day), with its own days late, and (when the
         debtor owes them) the penalty accrued since what a penalty invoice charged and the indemnity not yet
         charged (on the invoice's first row). Returns (rows, penalty periods with their invoice)."""
         moves = self.line_ids.move_id
+        # no letter claims an invoice frozen by its customer's collective proceedings or time-barred on that day
+        judgments, barred = moves._dunning_proceedings_dates(), moves._dunning_time_barred_dates()
+        moves = moves.filtered(
+            lambda m: not (judgments[m.id] and judgments[m.id] <= day) and not (barred[m.id] and barred[m.id] <= day)
+        )
         instalments = moves._dunning_instalments()
         periods = moves._dunning_late_penalty_map(day, since_invoiced=True) if penalties else {}
         indemnities = moves._dunning_claimable_indemnity_map(day) if penalties else {}

@@ -98,6 +98,11 @@ class TestDunningProceedings(LettersCommon):
         self.assertEqual(invoice_c._dunning_recovery_indemnity(date(2025, 3, 20)), 40.0)
         with self.assertRaisesRegex(UserError, "collective proceedings since"):
             invoice_a._dunning_create_penalty_move(date(2025, 3, 20))
+        # the notice's letter, still waiting to be printed at the judgment, no longer goes out
+        self.assertEqual(moves["notice"].letter_state, "to_print")
+        with freeze_time("2025-03-20"):
+            self.env["account.dunning.action"]._cron_render_letters()
+        self.assertEqual((moves["notice"].letter_state, moves["notice"].letter_attachment_id.id), ("none", False))
 
     def test_the_declaration_lists_the_claim_at_the_judgment(self):
         moves, proceeding = self._receivership()
