@@ -85,7 +85,9 @@ class AccountMove(models.Model):
         "matched_payment_ids.state",
         "commercial_partner_id.is_company",
         "commercial_partner_id.dunning_debtor_type",
+        "commercial_partner_id.dunning_public_body",
         "dunning_dispute",
+        "dunning_receipt_date",
     )
     def _compute_dunning_late_payment(self):
         """Today's penalty and indemnity of the late customer invoices of debtors who owe them."""
