@@ -34,6 +34,12 @@ class ResPartner(models.Model):
             warnings = moves[partner.commercial_partner_id.id]._dunning_limitation_warnings(today) if partner.id else []
             partner.dunning_limitation_warning = "\n".join(warnings) or False
 
+    def _dunning_address_line(self):
+        """The postal address on one line, without empty parts (for the declaration and the court file)."""
+        self.ensure_one()
+        lines = (" ".join(line.split()).strip(" ,") for line in self._display_address(without_company=True).split("\n"))
+        return ", ".join(line for line in lines if line)
+
     def action_dunning_court_file(self):
         """The court file of this customer in the current company, from its latest follow-up sent to litigation."""
         self.ensure_one()

@@ -1,7 +1,11 @@
+import base64
+import io
 from datetime import date
 
 from odoo.exceptions import UserError
-from odoo.tests import freeze_time, tagged
+from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
+from odoo.tools import mute_logger
+from odoo.tools.pdf import PdfFileReader
 
 from .test_dunning_letters import LettersCommon
 
@@ -166,3 +170,43 @@ class TestDunningLimitation(LettersCommon):
         # a written claim interrupts it: a follow-up sent in 2023 gives 4 years from 1 January 2024
         invoice.dunning_last_date = "2023-02-01"
         self.assertEqual(invoice._dunning_time_barred_dates()[invoice.id], date(2028, 1, 1))
+
+
+@tagged("post_install", "-at_install")
+class TestDunningLegalPdf(CourtFileCommon, HttpCase):
+    """Real PDFs of the court file and the declaration: wkhtmltopdf loads the stylesheets from the test server."""
+
+    @mute_logger("odoo.addons.base.models.ir_actions_report")  # wkhtmltopdf builds without patched Qt warn
+    def test_court_file_and_declaration_are_pdfs(self):
+        invoice, notice, litigation = self._to_litigation(self.customer, 1000)
+        # the notice's letter printed in this test is HTML (tests render HTML): the court file renders it again
+        notice.letter_attachment_id.unlink()
+        notice.receipt_proof = base64.b64encode(self.env["ir.actions.report"].barcode("QR", "AR 1A 987 654 3210 9"))
+        billing = new_test_user(self.env, login="court_billing", groups="account.group_account_invoice")
+        with freeze_time("2025-04-10"):
+            result = litigation.with_user(billing).with_context(force_report_rendering=True).action_print_court_file()
+        attachment = litigation.court_file_attachment_id
+        self.assertEqual(result["url"], f"/web/content/{attachment.id}")
+        self.assertEqual((attachment.res_model, attachment.res_id), (litigation._name, litigation.id))
+        pages = len(PdfFileReader(io.BytesIO(attachment.raw)).pages)
+        # the request (2 pages: its text, the acknowledgment of receipt), the invoice, the notice
+        self.assertGreaterEqual(pages, 4)
+        self.assertIn(attachment, litigation.message_ids.attachment_ids)
+        proceeding = self.env["account.dunning.proceeding"].create(
+            {
+                "partner_id": self.customer.id,
+                "kind": "liquidation",
+                "judgment_date": "2025-04-01",
+                "publication_date": "2025-04-08",
+                "court": "Tribunal de commerce de Lyon",
+                "mandataire_name": "SELARL Martin & Associés",
+                "mandataire_address": "12 quai de Saône\n69005 Lyon",
+            }
+        )
+        declaration = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("account_dunning.account_dunning_declaration_report", proceeding.ids)[0]
+        )
+        self.assertTrue(declaration.startswith(b"%PDF"))
+        self.assertIn(invoice, proceeding._get_declared_moves())

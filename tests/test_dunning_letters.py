@@ -1,8 +1,9 @@
 import io
-from datetime import date
+from datetime import date, timedelta
 
 from stdnum import iso11649
 
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
 from odoo.tools import mute_logger
@@ -299,3 +300,12 @@ class TestDunningLetterPdf(LettersCommon, HttpCase):
         self.assertNotIn(batch, actions.letter_attachment_id)
         self.assertEqual(batch.create_uid.login, "letters_billing")
         self.assertEqual(len(PdfFileReader(io.BytesIO(batch.raw)).pages), 2)
+        # the merged PDF copies personal data: deleted after the company's 90 days, the letters stay
+        later = fields.Datetime.now() + timedelta(days=89)
+        with freeze_time(later):
+            self.env["account.dunning.action"]._cron_delete_letter_batches()
+        self.assertTrue(batch.exists())
+        with freeze_time(later + timedelta(days=2)):
+            self.env["account.dunning.action"]._cron_delete_letter_batches()
+        self.assertFalse(batch.exists())
+        self.assertEqual(len(actions.letter_attachment_id.exists()), 2)
