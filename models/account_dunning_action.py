@@ -80,6 +80,13 @@ class AccountDunningAction(models.Model):
         help="How the formal notice reaches the customer. The letter says 'registered with acknowledgment of "
         "receipt' only when it is; 'Email only' sends no letter when the customer has an email address.",
     )
+    validation_reason = fields.Selection(
+        selection=[("debtor_type", "Confirm the debtor type")],
+        readonly=True,
+        copy=False,
+        help="Why this follow-up waits for validation although its level needs none: a company whose debtor type "
+        "is not known (no EU VAT number, SIRET nor public-body mark) claims no penalty or indemnity until it is set.",
+    )
     failure_reason = fields.Text(readonly=True)
     retry_count = fields.Integer(
         string="Failed Attempts",
@@ -165,8 +172,20 @@ class AccountDunningAction(models.Model):
 
     @api.model
     def _fields_editable_when_sent(self):
-        """Fields a sent follow-up may still change: its letter's progress and who is responsible."""
-        return {"letter_state", "letter_attachment_id", "user_id"}
+        """Fields a sent follow-up may still change: its letter's progress (printed, posted, its proof of receipt)
+        and who is responsible."""
+        return {
+            "letter_state",
+            "letter_attachment_id",
+            "letter_date",
+            "posted_date",
+            "registered_number",
+            "first_presentation_date",
+            "receipt_proof",
+            "receipt_proof_filename",
+            "court_file_attachment_id",
+            "user_id",
+        }
 
     def write(self, vals):
         """A sent follow-up is a record of what the customer received: only its letter's progress changes."""
@@ -232,7 +251,8 @@ class AccountDunningAction(models.Model):
         return True
 
     def _refresh_before_sending(self):
-        """Drop the invoices paid, disputed, promised or in litigation since the follow-up was prepared and bring
+        """Drop the invoices paid, disputed, promised, in litigation, frozen by collective proceedings or time-barred
+        since the follow-up was prepared and bring
         the amounts due up to date; a follow-up left without invoice is cancelled, so nothing stale goes out
         (and no hold or litigation follows a paid invoice). Returns the follow-ups still to send."""
         today = fields.Date.context_today(self)
@@ -250,7 +270,8 @@ class AccountDunningAction(models.Model):
                 action.move_ids = [fields.Command.unlink(move.id) for move in stale_moves]
                 action._message_log(
                     body=self.env._(
-                        "Left out when validated (paid, disputed, promised or in litigation since): %(moves)s",
+                        "Left out when validated (paid, disputed, promised, in litigation, in collective proceedings "
+                        "or time-barred since): %(moves)s",
                         moves=", ".join(stale_moves.mapped("name")),
                     )
                 )

@@ -14,7 +14,15 @@ class AccountDunningAction(models.Model):
     _inherit = "account.dunning.action"  # pylint: disable=consider-merging-classes-inherited
 
     # Letters (reminder and formal notice): QR code, PDF rendering, printing and posting (their figures:
-    # account_dunning_action_letter_values.py).
+    # account_dunning_action_letter_values.py; the posting itself: account_dunning_action_post.py).
+    letter_date = fields.Date(
+        string="Letter Dated",
+        readonly=True,
+        copy=False,
+        help="Day the letter's PDF is dated, with the amounts of that day: the day it was printed. A letter not posted "
+        "that day is printed again.",
+    )
+
     def _get_payment_reference(self):
         """ISO 11649 creditor reference (RF) of the follow-up, built from its number."""
         self.ensure_one()
@@ -59,7 +67,10 @@ class AccountDunningAction(models.Model):
         """Render the letter of each follow-up, keep it as an attachment and post it in the follow-up's chatter
         (accounting only), not in the contact's, which every employee reads."""
         report = self.env.ref("account_dunning.account_dunning_letter_report")
+        today = fields.Date.context_today(self)
         for action in self._withdraw_letters_with_nothing_owed():
+            # a letter is dated, and states its amounts, as of the day it is printed
+            action.letter_date = today
             content, _report_type = self.env["ir.actions.report"]._render_qweb_pdf(report, action.ids)
             attachment = self.env["ir.attachment"].create(
                 {
@@ -70,6 +81,8 @@ class AccountDunningAction(models.Model):
                     "mimetype": "application/pdf",
                 }
             )
+            # the PDF of an earlier day was never posted: it is replaced, not kept
+            action.letter_attachment_id.unlink()
             action.letter_attachment_id = attachment
             action._message_log(
                 body=self.env._("Follow-up letter %(name)s (%(level)s).", name=action.name, level=action.level_id.name),
@@ -77,14 +90,17 @@ class AccountDunningAction(models.Model):
             )
 
     def _withdraw_letters_with_nothing_owed(self):
-        """A letter goes out only while something is still owed: those whose invoices were all paid (or credited)
-        since the follow-up are taken out of the print queue, with a note. Returns the others."""
+        """A letter goes out only while something may still be claimed: those whose invoices were all paid, credited,
+        frozen by collective proceedings or time-barred since the follow-up are taken out of the print queue, with a
+        note. Returns the others."""
         today = fields.Date.context_today(self)
         empty = self.filtered(lambda action: not action._get_letter_rows(today, False)[0])
         if empty:
             empty.write({"letter_state": "none"})
             empty._message_log_batch(
-                bodies=dict.fromkeys(empty.ids, self.env._("Letter withdrawn: nothing is owed any more."))
+                bodies=dict.fromkeys(
+                    empty.ids, self.env._("Letter withdrawn: nothing is owed or may be claimed any more.")
+                )
             )
         return self - empty
 
@@ -92,13 +108,19 @@ class AccountDunningAction(models.Model):
         """Print the selected letters into one PDF; each is stored on its follow-up and marked printed.
 
         Each letter is rendered on its own and the PDFs are then merged: wkhtmltopdf builds without
-        patched Qt (such as Debian's) cannot render several documents in one call.
+        patched Qt (such as Debian's) cannot render several documents in one call. A letter printed on an earlier
+        day and not posted is rendered again, dated today with today's amounts.
         """
         check_billing(self.env)
         if not self:
             raise UserError(self.env._("Select the follow-ups whose letters you want to print."))
-        # a letter prints the follow-up's own figures (its lines and date): a PDF made before is still right
-        self.filtered(lambda action: not action.letter_attachment_id)._render_letter_pdf()
+        # a letter is dated the day it is printed, with that day's amounts: a PDF of an earlier day is printed again,
+        # unless the letter was posted (it is then the copy of what the customer received)
+        today = fields.Date.context_today(self)
+        self.filtered(
+            lambda action: not action.letter_attachment_id
+            or (action.letter_state != "sent" and action.letter_date != today)
+        )._render_letter_pdf()
         printable = self.filtered("letter_attachment_id")
         if not printable:
             raise UserError(self.env._("Nothing is owed any more on these follow-ups: there is no letter to print."))
@@ -158,14 +180,35 @@ class AccountDunningAction(models.Model):
         return merge_pdf([action.letter_attachment_id.raw for action in self])
 
     def _create_letters_batch_attachment(self):
-        """One PDF with all the letters, to print at once (kept for its creator only: it belongs to no record)."""
+        """One PDF with all the letters, to print at once: kept for its creator only (it belongs to no follow-up),
+        and deleted after the company's retention days (_cron_delete_letter_batches)."""
         return self.env["ir.attachment"].create(
             {
                 "name": self.env._("Follow-up letters %(date)s.pdf", date=fields.Date.context_today(self)),
                 "raw": self._get_letters_batch_pdf(),
                 "mimetype": "application/pdf",
+                "res_model": self._name,
+                "company_id": self.company_id[:1].id,
             }
         )
+
+    @api.model
+    def _cron_delete_letter_batches(self):
+        """Delete the merged letter PDFs older than each company's retention days: they copy personal data (names,
+        addresses, amounts owed) that the follow-ups keep anyway, letter by letter."""
+        now = fields.Datetime.now()
+        # sudo: the job deletes the merged PDFs of every user, whose creators alone may read them
+        attachments = self.env["ir.attachment"].sudo()
+        for company in self.env["res.company"].sudo().search([("id", "!=", False)]):
+            limit = fields.Datetime.subtract(now, days=company.dunning_letter_batch_days)
+            attachments.search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "=", False),
+                    ("company_id", "=", company.id),
+                    ("create_date", "<", limit),
+                ]
+            ).unlink()
 
     def action_send_letters_by_post(self):
         """Hand the selected letters to Odoo's Snailmail service; they are then marked as sent.
@@ -214,11 +257,9 @@ class AccountDunningAction(models.Model):
                 for action in self
             ]
         )
-        self.letter_state = "sent"
-        return True
-
-    def action_mark_letter_sent(self):
-        """Letters posted to the customer."""
-        check_billing(self.env)
-        self.filtered(lambda action: action.letter_state in ("to_print", "printed")).letter_state = "sent"
+        # Snailmail renders the letter itself when it posts it: dated that day, the PDF of an earlier day is dropped
+        today = fields.Date.context_today(self)
+        stale = self.letter_attachment_id
+        self.write({"letter_state": "sent", "letter_date": today, "posted_date": today, "letter_attachment_id": False})
+        stale.unlink()
         return True

@@ -25,14 +25,18 @@ class AccountDunningAction(models.Model):
     # applied spelled out, and nothing a consumer does not owe.
 
     def _get_letter_date(self):
-        """The day the letter is dated and its deadline counts from: the day it was sent, else today."""
+        """The day the letter is dated and states its amounts as of ("somme arrêtée au"): the day its PDF was
+        printed (the day it is posted), else the day the follow-up was sent, else today."""
         self.ensure_one()
-        return self.sent_date or fields.Date.context_today(self)
+        return self.letter_date or self.sent_date or fields.Date.context_today(self)
 
     def _get_notice_deadline(self):
-        """Date by which a formal notice demands payment: the day it is sent plus the company's notice days."""
+        """Date by which a formal notice sent by email demands payment: the day it is sent plus the company's notice
+        days (a letter gives the same days from its receipt)."""
         self.ensure_one()
-        return fields.Date.add(self._get_letter_date(), days=self.company_id.dunning_notice_days)
+        return fields.Date.add(
+            self.sent_date or fields.Date.context_today(self), days=self.company_id.dunning_notice_days
+        )
 
     def _get_letter_values(self):
         """Everything a letter prints, computed once: invoices, totals, penalties, indemnities, deadline, bank."""
@@ -62,6 +66,7 @@ class AccountDunningAction(models.Model):
                 currency: company._dunning_amount_in_words(amount, currency, lang) for currency, amount in amounts
             },
             "deadline": self._get_notice_deadline(),
+            "notice_days": company.dunning_notice_days,
             "bank": bank,
             "reference": reference,
             "reference_display": iso11649.format(reference),
@@ -71,10 +76,16 @@ class AccountDunningAction(models.Model):
         }
 
     def _get_letter_rows(self, day, penalties):
-        """One row per instalment due and still owed on the letter's day, with its own days late, and (when the
+        """One row per instalment due and still owed on the letter's day (of the invoices that may still be claimed that
+        day), with its own days late, and (when the
         debtor owes them) the penalty accrued since what a penalty invoice charged and the indemnity not yet
         charged (on the invoice's first row). Returns (rows, penalty periods with their invoice)."""
         moves = self.line_ids.move_id
+        # no letter claims an invoice frozen by its customer's collective proceedings or time-barred on that day
+        judgments, barred = moves._dunning_proceedings_dates(), moves._dunning_time_barred_dates()
+        moves = moves.filtered(
+            lambda m: not (judgments[m.id] and judgments[m.id] <= day) and not (barred[m.id] and barred[m.id] <= day)
+        )
         instalments = moves._dunning_instalments()
         periods = moves._dunning_late_penalty_map(day, since_invoiced=True) if penalties else {}
         indemnities = moves._dunning_claimable_indemnity_map(day) if penalties else {}

@@ -79,13 +79,14 @@ class AccountDunningAction(models.Model):
         )
 
     def _get_sms_notice_consequences(self):
-        """The short SMS version of the consequences of a formal notice, by debtor type."""
+        """The short SMS version of the consequences of a formal notice, by debtor type: no amount (an SMS may be
+        read by anyone who holds the phone)."""
         self.ensure_one()
         debtor = self.partner_id._dunning_debtor_type()
         if debtor == "professional":
-            return self.env._("Late-payment penalties (L441-10) and a 40 EUR indemnity per late invoice are due.")
+            return self.env._("Late-payment penalties (L441-10) and the fixed recovery indemnity are due.")
         if debtor == "public":
-            return self.env._("Late-payment interest (ECB + 8 points) and a 40 EUR indemnity per late invoice are due.")
+            return self.env._("Late-payment interest (ECB + 8 points) and the fixed recovery indemnity are due.")
         return self.env._("From this notice, the amount due bears interest at the legal rate (C. civ. 1231-6).")
 
     def mail_allowed_qweb_expressions(self):

@@ -99,8 +99,8 @@ class AccountDunningReplay(models.AbstractModel):
         for invoice in posts:
             customers[invoice.partner_id].open[invoice.item.id] = invoice
             touched.add(invoice)
-        for invoice, index, amount, amount_currency in settlements:
-            invoice.settle(index, float(amount), float(amount_currency))
+        for invoice, index, amount, amount_currency, payment_day in settlements:
+            invoice.settle(index, float(amount), float(amount_currency), payment_day)
             touched.add(invoice)
         for invoice in touched:
             invoice.refresh()
@@ -129,7 +129,7 @@ class AccountDunningReplay(models.AbstractModel):
         partner._dunning_classify(settings, stats, context["rules"], memo=customer.memo)
         snapshot = DunningCustomer(
             partner=partner,
-            items=[invoice.as_of(day) for invoice in customer.open.values()],
+            items=[invoice.as_of(day, customer) for invoice in customer.open.values()],
             ladder=context["by_origin"].get(customer.scenario_id) or context["by_segment"].get(stats["segment"]),
             segment=stats["segment"],
             tolerance=stats["tolerance"],
@@ -171,6 +171,7 @@ class AccountDunningReplay(models.AbstractModel):
         invoices = [context["invoices"][item.id] for item in decision["items"]]
         for invoice in invoices:
             invoice.item.level_rank = level.rank
+            invoice.last_claim = day
             invoice.item.litigation = invoice.item.litigation or info["to_litigation"]
             invoice.clear_promise(day)
         customer.history["last_date"] = day

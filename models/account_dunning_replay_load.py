@@ -38,6 +38,7 @@ class AccountDunningReplay(models.AbstractModel):
             "disputes": self._load_disputes(company),
             "partners": self._load_partner_settings(company, partner_ids),
             **self._load_answers(company, last_day),
+            "proceedings": self._load_proceedings(company),
             "paid": {},  # paid invoices per history window, filled by _get_paid_invoices
             "partner_ids": partner_ids,
         }
@@ -69,6 +70,7 @@ class AccountDunningReplay(models.AbstractModel):
         query = SQL(
             """
             SELECT m.id AS move_id, m.commercial_partner_id AS partner_id, m.date, ABS(m.amount_total_signed) AS amount,
+                   m.invoice_date, m.invoice_date_due,
                    m.dunning_dispute, m.dunning_dispute_date, m.dunning_dispute_resolved_date, m.dunning_litigation,
                    m.dunning_promise_date, m.dunning_promise_amount, m.dunning_promise_residual,
                    m.dunning_promise_recorded_date, ccur.decimal_places AS company_digits,
@@ -84,8 +86,11 @@ class AccountDunningReplay(models.AbstractModel):
                     SELECT ARRAY_AGG(p.max_date ORDER BY p.max_date, p.id) AS days,
                            ARRAY_AGG(p.amount ORDER BY p.max_date, p.id) AS amounts,
                            ARRAY_AGG(p.debit_amount_currency ORDER BY p.max_date, p.id) AS amounts_currency,
+                           ARRAY_AGG(cm.move_type = 'out_refund' ORDER BY p.max_date, p.id) AS credit_notes,
                            MAX(p.max_date) AS last_day
                       FROM account_partial_reconcile p
+                      JOIN account_move_line cl ON cl.id = p.credit_move_id
+                      JOIN account_move cm ON cm.id = cl.move_id
                      WHERE p.debit_move_id = aml.id AND p.max_date <= %(last_day)s
               ) s ON TRUE
              WHERE m.company_id = %(company)s
@@ -191,6 +196,21 @@ class AccountDunningReplay(models.AbstractModel):
         return {"pauses": pauses, "replies": replies}
 
     @api.model
+    def _load_proceedings(self, company):
+        """Per customer: (first day known, judgment date) of its collective proceedings in the company (one query):
+        recorded on a day, they are known from the next."""
+        self.env["account.dunning.proceeding"].flush_model(["partner_id", "company_id", "judgment_date"])
+        query = SQL(
+            """
+            SELECT partner_id, (create_date AT TIME ZONE 'UTC')::date + 1, judgment_date
+              FROM account_dunning_proceeding
+             WHERE company_id = %(company)s AND judgment_date IS NOT NULL
+            """,
+            company=company.id,
+        )
+        return {partner_id: (known, judgment) for partner_id, known, judgment in self.env.execute_query(query)}
+
+    @api.model
     def _load_partner_settings(self, company, partner_ids):
         """Per customer in the company: excluded, the scenario set on it, its manual segment (one query)."""
         partners = self.env["res.partner"].with_company(company)
@@ -224,10 +244,17 @@ class AccountDunningReplay(models.AbstractModel):
                 posts[max(row["date"] + ONE_DAY, first_day)].append(invoice)
             index = len(invoice.lines)
             invoice.add_line(row["date_maturity"], float(row["balance"]), float(row["amount_currency"]))
-            for day, amount, amount_currency in zip(
-                row["days"] or (), row["amounts"] or (), row["amounts_currency"] or (), strict=True
+            for day, amount, amount_currency, credit_note in zip(
+                row["days"] or (),
+                row["amounts"] or (),
+                row["amounts_currency"] or (),
+                row["credit_notes"] or (),
+                strict=True,
             ):
-                settlements[max(day + ONE_DAY, first_day)].append((invoice, index, amount, amount_currency))
+                payment_day = None if credit_note else day
+                settlements[max(day + ONE_DAY, first_day)].append(
+                    (invoice, index, amount, amount_currency, payment_day)
+                )
         self._set_paid_dates(invoices, data["invoices"])
         customers = {}
         for partner in partner_model.browse(list(data["partners"])):  # one prefetch group
@@ -235,6 +262,8 @@ class AccountDunningReplay(models.AbstractModel):
             customer.disputes = list(data["disputes"].get(partner.id, ()))
             customer.replies = data["replies"].get(partner.id, [])
             customer.paid = paid.get(partner.id, [])
+            customer.proceedings = data["proceedings"].get(partner.id)
+            customer.debtor_type = partner._dunning_debtor_type()
             customers[partner.id] = customer
         return invoices, customers, settlements, posts
 

@@ -269,10 +269,22 @@ class AccountDunningRun(models.AbstractModel):
         """Snapshots of open invoices as they are now: {invoice id: DunningItem}."""
         due_dates = moves._dunning_open_due_dates()
         ranks = {level.id: self._get_level_rank(level) for level in moves.dunning_level_id}
-        return {move.id: self._get_live_item(date, move, due_dates[move.id], ranks) for move in moves}
+        judgments = moves._dunning_proceedings_dates()
+        time_barred = moves._dunning_time_barred_dates()
+        return {
+            move.id: self._get_live_item(
+                date,
+                move,
+                due_dates[move.id],
+                ranks,
+                proceedings_date=judgments[move.id],
+                time_barred_date=time_barred[move.id],
+            )
+            for move in moves
+        }
 
     @api.model
-    def _get_live_item(self, date, move, due_date, ranks):
+    def _get_live_item(self, date, move, due_date, ranks, **values):
         """The snapshot of one open invoice as it is now (the rules on plain values: tools/rules.py)."""
         digits = move.currency_id.decimal_places
         # a promise ended by a follow-up is over (it stays on the invoice for the simulation)
@@ -300,6 +312,7 @@ class AccountDunningRun(models.AbstractModel):
                 digits,
             ),
             paused_until=move.dunning_pause_until or None,
+            **values,
         )
 
     @api.model

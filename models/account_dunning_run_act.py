@@ -49,7 +49,8 @@ class AccountDunningRun(models.AbstractModel):
 
     @api.model
     def _act(self, company, date, followups):
-        """Record the follow-ups of a batch of customers, then send those that need no validation.
+        """Record the follow-ups of a batch of customers, then send those that need no validation (neither by their
+        level nor for a reason of their own, such as a debtor type to confirm).
 
         Each follow-up dict gets its ``action`` (empty when not recorded, with a ``reason``).
         """
@@ -66,7 +67,7 @@ class AccountDunningRun(models.AbstractModel):
         if company.dunning_send_enabled:
             self._send_actions(
                 action_model.union(*(f["action"] for f in to_record)).filtered(
-                    lambda action: not action.level_id.need_validation
+                    lambda action: not action.level_id.need_validation and not action.validation_reason
                 )
             )
         return followups
@@ -137,6 +138,8 @@ class AccountDunningRun(models.AbstractModel):
                 for move in followup["moves"]
             ],
             "notice_delivery": level.notice_delivery if level.letter_variant == "formal_notice" else False,
+            # a company whose debtor type is unknown waits for an accountant, who sets it (or sends as it is)
+            "validation_reason": "debtor_type" if not partner._dunning_debtor_type() else False,
         }
         vals.update({f"channel_{channel}": True for channel in level._get_channels()})
         return vals

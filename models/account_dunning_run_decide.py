@@ -87,13 +87,18 @@ class AccountDunningRun(models.AbstractModel):
 
     @api.model
     def _is_move_followed(self, item, date):
-        """An invoice is followed up unless disputed, in litigation, paid, under a running promise, or paused
-        because the customer announced its payment (as known that day).
+        """An invoice is followed up unless disputed, in litigation, paid, under a running promise, paused because
+        the customer announced its payment (as known that day), born before collective proceedings of its customer
+        (from the judgment date) or time-barred.
 
         item: a DunningItem (the invoice as of the date; item.move is its record).
         """
         if item.disputed or item.litigation or item.in_payment:
             return False
+        if item.proceedings_date and item.proceedings_date <= date:
+            return False  # Code de commerce L622-21: no action for a debt born before the opening judgment
+        if item.time_barred_date and item.time_barred_date <= date:
+            return False  # a time-barred invoice is no longer claimed
         if item.promise_date and item.promise_date >= date:
             return False
         if is_paused(item.paused_until, date):

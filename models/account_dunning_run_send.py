@@ -191,12 +191,21 @@ class AccountDunningRun(models.AbstractModel):
 
     @api.model
     def _send_sms(self, action):
-        """Queue the SMS with the payment link; without a mobile number the SMS is left out and noted."""
+        """Queue the SMS with the payment link to the customer's mobile, never to its switchboard phone; a formal
+        notice only to a mobile marked for follow-up SMS. Otherwise the SMS is left out and noted."""
         partner = action.partner_id
-        number = partner.mobile or partner.phone
+        number = partner.mobile
         if not number:
             action.channel_sms = False
-            action.message_post(body=self.env._("The customer has no phone number: no SMS was sent."))
+            action.message_post(body=self.env._("The customer has no mobile number: no SMS was sent."))
+            return
+        if action.level_id.letter_variant == "formal_notice" and not partner.dunning_sms_mobile:
+            action.channel_sms = False
+            action.message_post(
+                body=self.env._(
+                    "The customer's mobile number is not marked for follow-up SMS: no formal-notice SMS was sent."
+                )
+            )
             return
         sanitized = partner._phone_format(number=number) or number
         body = action.level_id.sms_template_id._render_field("body", action.ids, compute_lang=True)[action.id]

@@ -27,7 +27,9 @@ class AccountMove(models.Model):
     def _dunning_instalments(self):
         """Per invoice id: its instalments, oldest due date first, in the invoice currency.
 
-        Each instalment is a dict: line (id), due (its own due date), amount (receivable amount), credits (what
+        Each instalment is a dict: line (id), due (its own due date), late_after (the last day before it bears
+        late-payment interest: its due date, or for a public buyer the end of its payment period counted from the
+        receipt of the invoice), amount (receivable amount), credits (what
         credit notes settled: never owed, so deducted from the start) and payments [(day, amount)] (what else
         settled it, from the day after). One query on the partial reconciliations; exchange differences move no
         invoice-currency amount and change nothing.
@@ -49,9 +51,12 @@ class AccountMove(models.Model):
         return result
 
     def _dunning_new_instalment(self, line):
+        due = line.date_maturity or line.move_id.invoice_date_due
         return {
             "line": line.id,
-            "due": line.date_maturity or line.move_id.invoice_date_due,
+            "due": due,
+            # interest runs from the day after: the due date, for a public buyer counted from its receipt
+            "late_after": line.move_id._dunning_interest_due_date(due),
             "amount": line.amount_currency,
             "credits": 0.0,
             "payments": [],
@@ -121,13 +126,13 @@ class AccountMove(models.Model):
         return self.currency_id.round(instalment["amount"] - instalment["credits"] - paid)
 
     def _dunning_was_late(self, instalments, day):
-        """Whether an instalment due before `day` still owed something the day after its own due date."""
+        """Whether an instalment late before `day` still owed something the day after it became late."""
         self.ensure_one()
         for instalment in instalments:
-            if instalment["due"] >= day:
+            if instalment["late_after"] >= day:
                 continue
             settled = instalment["credits"] + sum(
-                amount for when, amount in instalment["payments"] if when <= instalment["due"]
+                amount for when, amount in instalment["payments"] if when <= instalment["late_after"]
             )
             if self.currency_id.compare_amounts(instalment["amount"] - settled, 0.0) > 0:
                 return True

@@ -4,6 +4,7 @@ from itertools import pairwise
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.amounts import allocate_rounded
 from ..tools.security import READERS
 
 DUNNING_RECOVERY_INDEMNITY_EUR = 40.0
@@ -84,7 +85,9 @@ class AccountMove(models.Model):
         "matched_payment_ids.state",
         "commercial_partner_id.is_company",
         "commercial_partner_id.dunning_debtor_type",
+        "commercial_partner_id.dunning_public_body",
         "dunning_dispute",
+        "dunning_receipt_date",
     )
     def _compute_dunning_late_payment(self):
         """Today's penalty and indemnity of the late customer invoices of debtors who owe them."""
@@ -138,21 +141,26 @@ class AccountMove(models.Model):
             return result
         instalments = moves._dunning_instalments()
         ecb_table = self.env["account.dunning.ecb.rate"]._dunning_rate_table()
+        legal_table = self.env["account.dunning.legal.rate"]._dunning_rate_table()
+        judgments = moves._dunning_proceedings_dates()
         for move in moves:
             floor = False
             if since_invoiced and move.dunning_penalty_invoiced_until:
                 floor = move.dunning_penalty_invoiced_until + timedelta(days=1)
-            dispute = move._dunning_dispute_interval(to_date)
+            # collective proceedings: no penalty accrues on an earlier invoice from the judgment (L622-28)
+            end = min(to_date, judgments[move.id] - timedelta(days=1)) if judgments[move.id] else to_date
+            dispute = move._dunning_dispute_interval(end)
             for instalment in instalments[move.id]:
-                start = instalment["due"] + timedelta(days=1)
+                start = instalment["late_after"] + timedelta(days=1)
                 result[move.id] += move._dunning_instalment_periods(
-                    instalment, max(start, floor or start), to_date, dispute, ecb_table
+                    instalment, max(start, floor or start), end, dispute, ecb_table, legal_table
                 )
         return result
 
-    def _dunning_instalment_periods(self, instalment, start, to_date, dispute, ecb_table):
+    def _dunning_instalment_periods(self, instalment, start, to_date, dispute, ecb_table, legal_table=None):
         """Periods of constant base and rate of one instalment: the amount paid on a day still accrues that day;
-        credit notes lower the base from the start; days of a standing dispute accrue nothing."""
+        credit notes lower the base from the start; days of a standing dispute accrue nothing. The instalment's
+        penalty is rounded once, its periods' amounts share that rounded total (tools/amounts.py)."""
         self.ensure_one()
         currency = self.currency_id
         payments = instalment["payments"]
@@ -169,21 +177,28 @@ class AccountMove(models.Model):
             base = currency.round(instalment["amount"] - instalment["credits"] - paid)
             if currency.compare_amounts(base, 0.0) <= 0:
                 continue
-            for segment in self._dunning_rate_segments(interval_start, interval_end, instalment, ecb_table):
+            segments = self._dunning_rate_segments(interval_start, interval_end, instalment, ecb_table, legal_table)
+            for segment in segments:
                 self._dunning_add_period(periods, dict(segment, base=base, date_due=instalment["due"]))
         for period in periods:
             period["days"] = (period["date_to"] - period["date_from"]).days + 1
-            period["amount"] = currency.round(period["base"] * period["rate"] / 100.0 * period["days"] / 365.0)
+            period["exact"] = period["base"] * period["rate"] / 100.0 * period["days"] / 365.0
+        # rounded once per instalment: its periods' amounts add up to the rounded sum of their exact amounts
+        amounts = allocate_rounded([period["exact"] for period in periods], currency.rounding)
+        for period, amount in zip(periods, amounts, strict=True):
+            period["amount"] = currency.round(amount)
         return [period for period in periods if not currency.is_zero(period["amount"])]
 
-    def _dunning_rate_segments(self, date_from, date_to, instalment, ecb_table):
-        """The rate of a stretch of days: L441-10 per half-year for a professional; for a public buyer, ECB + 8
-        points fixed at the half-year in which the instalment's interest started (R2192-31)."""
+    def _dunning_rate_segments(self, date_from, date_to, instalment, ecb_table, legal_table=None):
+        """The rate of a stretch of days: L441-10 per half-year for a professional (a contractual rate never below
+        the legal floor of each half-year); for a public buyer, ECB + 8 points fixed at the half-year in which the
+        instalment's interest started (R2192-31)."""
         company = self.company_id
         if self.commercial_partner_id._dunning_debtor_type() == "public":
-            rate = company._dunning_public_buyer_rate(instalment["due"] + timedelta(days=1), ecb_table=ecb_table)
+            start = instalment["late_after"] + timedelta(days=1)
+            rate = company._dunning_public_buyer_rate(start, ecb_table=ecb_table)
             return [dict(rate, date_from=date_from, date_to=date_to)]
-        return company._dunning_penalty_rate_segments(date_from, date_to, ecb_table=ecb_table)
+        return company._dunning_penalty_rate_segments(date_from, date_to, ecb_table=ecb_table, legal_table=legal_table)
 
     def _dunning_add_period(self, periods, period):
         """Append a period, or lengthen the last one when it goes on with the same base and rate."""
@@ -193,6 +208,7 @@ class AccountMove(models.Model):
             and last["date_to"] + timedelta(days=1) == period["date_from"]
             and not self.currency_id.compare_amounts(last["base"], period["base"])
             and last["rate"] == period["rate"]
+            and last.get("legal") == period.get("legal")
             and last["date_due"] == period["date_due"]
         ):
             last["date_to"] = period["date_to"]
@@ -201,11 +217,12 @@ class AccountMove(models.Model):
 
     def _dunning_late_penalty_periods(self, to_date, since_invoiced=False):
         """Late-payment penalty periods until to_date, in the invoice currency:
-        [{date_due, date_from, date_to, days, base, rate, ecb, margin, amount}].
+        [{date_due, date_from, date_to, days, base, rate, ecb, margin, legal, exact, amount}].
 
         Each instalment accrues from the day after its own due date, pro rata days/365, on its amount incl. VAT
-        still owed; each period has a constant base and rate. Consumers and non-professional legal persons owe
-        nothing. With since_invoiced, days already charged by a penalty invoice are left out.
+        still owed; each period has a constant base and rate; an instalment's penalty is rounded once (its periods
+        share it). Consumers and non-professional legal persons owe nothing. With since_invoiced, days already
+        charged by a penalty invoice are left out.
         """
         self.ensure_one()
         return self._dunning_late_penalty_map(to_date, since_invoiced=since_invoiced)[self.id]
@@ -226,19 +243,27 @@ class AccountMove(models.Model):
     def _dunning_recovery_indemnity_map(self, to_date, strict=True):
         """Per invoice id: 40 EUR converted to the invoice currency at to_date, when an instalment of the invoice
         of a professional or public buyer was still owed after its due date (D441-5, D2192-35); nothing while a
-        dispute stands (unless the company says otherwise). Without strict, a missing exchange rate gives 0
+        dispute stands (unless the company says otherwise), nor for an invoice dated before its customer's
+        collective proceedings unless claimed before the judgment. Without strict, a missing exchange rate gives 0
         instead of an error (for display)."""
         result = {move.id: 0.0 for move in self}
         moves = self.filtered(lambda m: m._dunning_is_penalty_eligible(to_date))
         if not moves:
             return result
         instalments = moves._dunning_instalments()
+        judgments = moves._dunning_proceedings_dates()
+        frozen = {move_id: day for move_id, day in judgments.items() if day and day <= to_date}
+        claimed_before = moves._dunning_indemnities_claimed_before(frozen) if frozen else set()
         for move in moves:
             dispute = move._dunning_dispute_interval(to_date)
             if (dispute and dispute[1] >= to_date) or not move._dunning_was_late(instalments[move.id], to_date):
                 continue
+            # collective proceedings: an earlier invoice's indemnity only if it was claimed before the judgment
+            if move.id in frozen and move.id not in claimed_before:
+                continue
             try:
-                result[move.id] = move._dunning_indemnity_in_currency(to_date)
+                day = min(to_date, frozen[move.id] - timedelta(days=1)) if move.id in frozen else to_date
+                result[move.id] = move._dunning_indemnity_in_currency(day)
             except UserError:
                 if strict:
                     raise

@@ -53,7 +53,22 @@ class ResCompany(models.Model):
         string="Penalty Income Account",
         check_company=True,
         domain="[('account_type', 'in', ('income', 'income_other'))]",
-        help="Account of the penalty and indemnity lines; when empty, the default account of the sales journal.",
+        help="Account of the penalty lines (and of the indemnity lines when no indemnity account is set); when "
+        "empty: 7631 of the French chart when it is installed, else the default account of the sales journal.",
+    )
+    dunning_indemnity_account_id = fields.Many2one(
+        comodel_name="account.account",
+        string="Indemnity Income Account",
+        check_company=True,
+        domain="[('account_type', 'in', ('income', 'income_other'))]",
+        help="Account of the 40 EUR recovery indemnity lines; when empty: 7588 of the French chart when it is "
+        "installed, else the penalty income account.",
+    )
+    dunning_letter_batch_days = fields.Integer(
+        string="Keep Merged Letter PDFs (days)",
+        default=90,
+        help="The merged PDFs made to print several letters at once are deleted after these days (each letter stays "
+        "on its follow-up).",
     )
     dunning_bank_account_id = fields.Many2one(
         comodel_name="res.partner.bank",
@@ -72,21 +87,21 @@ class ResCompany(models.Model):
             if company.dunning_bank_account_id not in company.partner_id.bank_ids:
                 company.dunning_bank_account_id = company.partner_id.bank_ids[:1]
 
-    @api.constrains("dunning_rate_mode", "dunning_fixed_rate", "dunning_rate_margin")
+    @api.constrains("dunning_rate_mode", "dunning_fixed_rate", "dunning_rate_margin", "dunning_letter_batch_days")
     def _check_dunning_letter_settings(self):
-        """Rates are percentages between 0 and 100, and a contractual rate applied today is not below the legal
-        floor: three times the legal interest rate of the half-year (L441-10)."""
+        """Rates are percentages between 0 and 100, and a contractual rate chosen today is not below today's legal
+        floor: three times the legal interest rate of the half-year (L441-10). Past and future half-years have
+        their own floor, applied to the penalties of their days (_dunning_penalty_rate_segments)."""
         today = fields.Date.context_today(self)
         for company in self:
             if not 0.0 <= company.dunning_fixed_rate <= 100.0:
                 raise ValidationError(self.env._("The fixed late-payment rate must be between 0 and 100 %."))
             if not 0.0 <= company.dunning_rate_margin <= 100.0:
                 raise ValidationError(self.env._("The margin over the ECB rate must be between 0 and 100 points."))
-            # the legal default (ECB + 10 points) is the law's own rate; a contractual rate (fixed, or another
-            # margin) may not be lower than three times the legal interest rate
-            contractual = company.dunning_rate_mode == "fixed" or company.dunning_rate_margin != LEGAL_MARGIN
-            floor = company._dunning_rate_floor(today) if contractual else None
-            rate = company._dunning_penalty_rate_segments(today, today)[0]["rate"]
+            if company.dunning_letter_batch_days < 1:
+                raise ValidationError(self.env._("Merged letter PDFs are kept at least one day."))
+            floor = company._dunning_rate_floor(today) if company._dunning_rate_is_contractual() else None
+            rate = company._dunning_contract_rate(today)["rate"]
             if floor is not None and rate < floor:
                 # the figures are formatted outside the call: Babel's extraction of the message cannot read f-strings
                 figures = {"rate": f"{rate:.2f}", "floor": f"{floor:.2f}", "legal": f"{floor / 3:.2f}"}
@@ -102,34 +117,52 @@ class ResCompany(models.Model):
     # ------------------------------------------------------------------
     # Late-payment rate
     # ------------------------------------------------------------------
-    def _dunning_rate_floor(self, day):
+    def _dunning_rate_is_contractual(self):
+        """The legal default (ECB + 10 points) is the law's own rate; any other (a fixed rate, another margin) is a
+        contractual rate, which may not be lower than three times the legal interest rate (L441-10)."""
+        self.ensure_one()
+        return self.dunning_rate_mode == "fixed" or self.dunning_rate_margin != LEGAL_MARGIN
+
+    def _dunning_rate_floor(self, day, legal_table=None):
         """Lowest contractual late-payment rate allowed on a day: 3 x the legal rate (other cases), or None."""
-        legal = self.env["account.dunning.legal.rate"]._dunning_rate_at(day)
+        legal = self.env["account.dunning.legal.rate"]._dunning_rate_at(day, table=legal_table)
         return None if legal is None else round(3 * legal, 2)
 
-    def _dunning_penalty_rate_segments(self, date_from, date_to, ecb_table=None):
+    def _dunning_contract_rate(self, day, ecb_table=None):
+        """The rate of the settings on a day, before the legal floor: {rate, ecb, margin, legal} (ecb None: fixed
+        rate; legal None: no floor applied)."""
+        self.ensure_one()
+        if self.dunning_rate_mode == "fixed":
+            return {"rate": self.dunning_fixed_rate, "ecb": None, "margin": None, "legal": None}
+        ecb = self.env["account.dunning.ecb.rate"]._dunning_rate_at(day, table=ecb_table)
+        margin = self.dunning_rate_margin
+        return {"rate": ecb + margin, "ecb": ecb, "margin": margin, "legal": None}
+
+    def _dunning_penalty_rate_segments(self, date_from, date_to, ecb_table=None, legal_table=None):
         """L441-10 rate of [date_from, date_to] (inclusive), split at half-year starts.
 
-        Returns [{date_from, date_to, rate, ecb, margin}]: rate = ECB rate of the half-year + margin, or the fixed
-        contractual rate (ecb None).
+        Returns [{date_from, date_to, rate, ecb, margin, legal}]: rate = ECB rate of the half-year + margin, or the
+        fixed contractual rate (ecb None). A contractual rate below three times the legal interest rate of a
+        half-year gives way to that floor for the days of that half-year (legal: the legal rate it is made of).
         """
         self.ensure_one()
         if date_from > date_to:
             return []
-        if self.dunning_rate_mode == "fixed":
-            rate = self.dunning_fixed_rate
-            return [{"date_from": date_from, "date_to": date_to, "rate": rate, "ecb": None, "margin": None}]
-        ecb_model = self.env["account.dunning.ecb.rate"]
-        table = ecb_model._dunning_rate_table() if ecb_table is None else ecb_table
+        ecb_table = self.env["account.dunning.ecb.rate"]._dunning_rate_table() if ecb_table is None else ecb_table
+        contractual = self._dunning_rate_is_contractual()
+        legal_model = self.env["account.dunning.legal.rate"]
+        if contractual and legal_table is None:
+            legal_table = legal_model._dunning_rate_table()
         segments = []
         start = date_from
         while start <= date_to:
             half_year_end = date(start.year, 6, 30) if start.month <= 6 else date(start.year, 12, 31)
-            end = min(half_year_end, date_to)
-            ecb = ecb_model._dunning_rate_at(start, table=table)
-            margin = self.dunning_rate_margin
-            segments.append({"date_from": start, "date_to": end, "rate": ecb + margin, "ecb": ecb, "margin": margin})
-            start = end + timedelta(days=1)
+            segment = self._dunning_contract_rate(start, ecb_table=ecb_table)
+            legal = legal_model._dunning_rate_at(start, table=legal_table) if contractual else None
+            if legal is not None and segment["rate"] < round(3 * legal, 2):
+                segment = {"rate": round(3 * legal, 2), "ecb": None, "margin": None, "legal": legal}
+            segments.append(dict(segment, date_from=start, date_to=min(half_year_end, date_to)))
+            start = segments[-1]["date_to"] + timedelta(days=1)
         return segments
 
     @api.model
@@ -137,7 +170,7 @@ class ResCompany(models.Model):
         """Late-payment interest of a public buyer (Code de la commande publique R2192-31): the ECB rate in force on
         the first day of the half-year in which the interest started, + 8 points, for the whole delay."""
         ecb = self.env["account.dunning.ecb.rate"]._dunning_rate_at(interest_start, table=ecb_table)
-        return {"rate": ecb + PUBLIC_BUYER_MARGIN, "ecb": ecb, "margin": PUBLIC_BUYER_MARGIN}
+        return {"rate": ecb + PUBLIC_BUYER_MARGIN, "ecb": ecb, "margin": PUBLIC_BUYER_MARGIN, "legal": None}
 
     @api.model
     def _dunning_rate_table_warnings(self, day):
@@ -170,6 +203,18 @@ class ResCompany(models.Model):
                 )
             )
         return warnings
+
+    def _dunning_french_chart_account(self, prefix):
+        """The company's account whose code starts with prefix, when its chart of accounts is the French one."""
+        self.ensure_one()
+        if (self.root_id.chart_template or self.chart_template) != "fr":
+            return self.env["account.account"]
+        accounts = self.env["account.account"].with_company(self)
+        return accounts.search(
+            [*accounts._check_company_domain(self), ("code", "=like", f"{prefix}%"), ("deprecated", "=", False)],
+            order="code",
+            limit=1,
+        )
 
     # ------------------------------------------------------------------
     # Payment instructions

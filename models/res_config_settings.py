@@ -60,6 +60,8 @@ class ResConfigSettings(models.TransientModel):
     dunning_fixed_rate = fields.Float(related="company_id.dunning_fixed_rate", readonly=False)
     dunning_penalty_during_dispute = fields.Boolean(related="company_id.dunning_penalty_during_dispute", readonly=False)
     dunning_penalty_account_id = fields.Many2one(related="company_id.dunning_penalty_account_id", readonly=False)
+    dunning_indemnity_account_id = fields.Many2one(related="company_id.dunning_indemnity_account_id", readonly=False)
+    dunning_letter_batch_days = fields.Integer(related="company_id.dunning_letter_batch_days", readonly=False)
     dunning_bank_account_id = fields.Many2one(related="company_id.dunning_bank_account_id", readonly=False)
     dunning_company_partner_id = fields.Many2one(related="company_id.partner_id")
     dunning_ecb_rate_ids = fields.Many2many(

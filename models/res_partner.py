@@ -1,3 +1,8 @@
+import re
+
+from stdnum.eu import vat as eu_vat
+from stdnum.fr import siret
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import email_normalize
@@ -32,8 +37,16 @@ class ResPartner(models.Model):
         groups=READERS,
         help="Which late-payment rules apply. Professional (companies and sole traders acting for their business): "
         "L441-10 penalties and the 40 EUR indemnity. Public buyer: ECB rate + 8 points and the 40 EUR indemnity. "
-        "Consumer or non-professional legal person (non-trading association, co-owners' association): neither; "
-        "legal interest from the formal notice. Empty: professional for a company, consumer for an individual.",
+        "Consumer or non-professional legal person (non-trading association, co-owners' association, non-trading "
+        "SCI): neither; legal interest from the formal notice. Empty: a company with an EU VAT number or a SIRET is "
+        "professional, one marked as a public body is a public buyer, any other company has no type until it is "
+        "set (its follow-ups wait for validation and claim no penalty); an individual is a consumer.",
+    )
+    dunning_public_body = fields.Boolean(
+        string="Public Body",
+        groups=READERS,
+        help="The State, a local authority, a public hospital or another public entity: a public buyer (French "
+        "Public Procurement Code), whose late payments bear interest at the ECB rate + 8 points.",
     )
     dunning_debtor_rule = fields.Char(
         string="Late-Payment Rule", compute="_compute_dunning_debtor_rule", groups=READERS
@@ -41,29 +54,72 @@ class ResPartner(models.Model):
 
     @api.model
     def _commercial_fields(self):
-        """The accounting contact (and its bounce) and the debtor type belong to the commercial entity, like the VAT
-        number."""
-        return [*super()._commercial_fields(), "dunning_email", "dunning_debtor_type", *DUNNING_ANSWER_PARTNER_FIELDS]
+        """The accounting contact (and its bounce), the debtor type and what decides it belong to the commercial
+        entity, like the VAT number."""
+        return [
+            *super()._commercial_fields(),
+            "dunning_email",
+            "dunning_debtor_type",
+            "dunning_public_body",
+            *DUNNING_ANSWER_PARTNER_FIELDS,
+        ]
 
     def _dunning_debtor_type(self):
-        """The customer's debtor type: the one set, else professional for a company and consumer otherwise."""
+        """The customer's debtor type: the one set; else, for a company, public buyer when marked as a public body,
+        professional with an EU VAT number or a SIRET, and none otherwise (False: to be confirmed; a company record
+        alone does not make a professional); an individual is a consumer."""
         self.ensure_one()
         # sudo: the rule is read by the module whoever triggers it (e.g. a salesman editing the contact)
         commercial = self.sudo().commercial_partner_id
-        return commercial.dunning_debtor_type or ("professional" if commercial.is_company else "consumer")
+        if commercial.dunning_debtor_type:
+            return commercial.dunning_debtor_type
+        if not commercial.is_company:
+            return "consumer"
+        if commercial.dunning_public_body:
+            return "public"
+        return "professional" if commercial._dunning_has_business_number() else False
+
+    def _dunning_has_business_number(self):
+        """Whether the company has a valid EU VAT number, or a valid SIRET (the field of French localization, else
+        the company registry)."""
+        self.ensure_one()
+        if self.vat and eu_vat.is_valid(self.vat):
+            return True
+        for number in (self["siret"] if "siret" in self._fields else False, self.company_registry):
+            digits = re.sub(r"\D", "", number or "")
+            if len(digits) == 14 and siret.is_valid(digits):
+                return True
+        return False
 
     def _dunning_owes_penalties(self):
         """Professionals and public buyers owe late-payment penalties and the indemnity; consumers and
-        non-professional legal persons owe neither (only legal interest from a formal notice)."""
+        non-professional legal persons owe neither (only legal interest from a formal notice), nor does a company
+        whose type is not confirmed yet."""
         return self._dunning_debtor_type() in ("professional", "public")
 
-    @api.depends("dunning_debtor_type", "is_company", "parent_id.dunning_debtor_type", "parent_id.is_company")
+    @api.depends(
+        "dunning_debtor_type",
+        "dunning_public_body",
+        "is_company",
+        "vat",
+        "company_registry",
+        "parent_id.dunning_debtor_type",
+        "parent_id.dunning_public_body",
+        "parent_id.is_company",
+        "parent_id.vat",
+        "parent_id.company_registry",
+    )
     def _compute_dunning_debtor_rule(self):
         rules = {
             "professional": self.env._("Professional: L441-10 penalties and the 40 EUR recovery indemnity"),
             "public": self.env._("Public buyer: ECB rate + 8 points and the 40 EUR recovery indemnity"),
             "consumer": self.env._("Consumer: legal interest from the formal notice only"),
             "non_professional": self.env._("Non-professional legal person: legal interest from the formal notice only"),
+            False: self.env._(
+                "To confirm: a company without EU VAT number nor SIRET may be an association, a co-owners' "
+                "association or a public body. Its follow-ups wait for validation and claim no penalty or "
+                "indemnity until its debtor type is set."
+            ),
         }
         for partner in self:
             partner.dunning_debtor_rule = rules[partner._dunning_debtor_type()]
@@ -147,6 +203,8 @@ class ResPartner(models.Model):
             "dunning_on_hold",
             "dunning_to_reconcile",
             "dunning_debtor_type",
+            "dunning_public_body",
+            "dunning_sms_mobile",
             *DUNNING_ANSWER_PARTNER_FIELDS,
         }
 
@@ -166,7 +224,7 @@ class ResPartner(models.Model):
         corrected accounting email is valid again (res_partner_answers.py)."""
         self._dunning_check_write_access(vals)
         owed_before = None
-        if {"dunning_debtor_type", "is_company", "parent_id"} & set(vals):
+        if self._dunning_debtor_type_fields() & set(vals):
             owed_before = {partner.id: partner._dunning_owes_penalties() for partner in self}
         corrected = self._dunning_bounces_corrected(vals)
         result = super().write(vals)
@@ -175,6 +233,19 @@ class ResPartner(models.Model):
         if corrected:
             corrected.write({"dunning_email_invalid": False})
         return result
+
+    @api.model
+    def _dunning_debtor_type_fields(self):
+        """The fields the debtor type is decided from (see _dunning_debtor_type)."""
+        return {
+            "dunning_debtor_type",
+            "dunning_public_body",
+            "is_company",
+            "parent_id",
+            "vat",
+            "company_registry",
+            "siret",
+        }
 
     def _dunning_check_debtor_type_change(self, owed_before):
         """A customer already charged penalties cannot switch to a type that owes none (or back): what was invoiced

@@ -87,6 +87,8 @@ def create_customers(env):
             {
                 "name": name,
                 "is_company": not options.get("individual"),
+                # businesses (a company record alone makes no professional: without it their follow-ups would wait)
+                "dunning_debtor_type": False if options.get("individual") else "professional",
                 "email": options.get("email"),
                 "street": options.get("street", "24 rue de la République"),
                 "zip": "69002",

@@ -32,3 +32,7 @@ from . import test_dunning_tolerance
 from . import test_dunning_ladders
 from . import test_dunning_job_slices
 from . import test_dunning_parity
+from . import test_dunning_proceedings
+from . import test_dunning_debtor_type
+from . import test_dunning_notice_posting
+from . import test_dunning_court_file

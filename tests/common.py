@@ -4,6 +4,9 @@ from odoo import Command, fields
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.tests import new_test_user
 
+#: a valid SIRET (Luhn): a company that has one is a professional for the late-payment rules
+TRADER_SIRET = "73282932000074"
+
 
 class DunningRunCommon(AccountTestInvoicingCommon):
     """Real posted invoices of a test company with the default follow-up scenarios."""
@@ -35,6 +38,8 @@ class DunningRunCommon(AccountTestInvoicingCommon):
 
     @classmethod
     def _create_customer(cls, name, segment="good", tolerance=0, **values):
+        # a trading company: its SIRET makes it a professional (a company without one waits for its debtor type)
+        values.setdefault("company_registry", TRADER_SIRET)
         partner = cls.env["res.partner"].create({"name": name, "is_company": True, **values})
         # a manual segment: the payment behaviour recomputed when an invoice gets paid keeps it
         # sudo: the test sets the computed figures directly (users cannot)

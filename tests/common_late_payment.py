@@ -16,7 +16,10 @@ class DunningLatePaymentCommon(AccountTestInvoicingCommon):
         cls.vat20 = cls.env["account.tax"].create(
             {"name": "VAT 20 %", "amount": 20.0, "type_tax_use": "sale", "company_id": cls.company.id}
         )
-        cls.business = cls.env["res.partner"].create({"name": "Dupont SARL", "is_company": True})
+        # an EU VAT number makes a company a professional (L441-10 penalties and the 40 EUR indemnity)
+        cls.business = cls.env["res.partner"].create(
+            {"name": "Dupont SARL", "is_company": True, "vat": "FR40303265045"}
+        )
         cls.consumer = cls.env["res.partner"].create({"name": "Jean Particulier", "is_company": False})
         cls.billing_user = new_test_user(
             cls.env,

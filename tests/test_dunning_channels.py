@@ -1,3 +1,4 @@
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -44,8 +45,12 @@ class TestDunningChannels(DunningRunCommon):
         letters = self.env["account.dunning.action"].search([("letter_state", "=", "to_print")])
         self.assertEqual(letters, action)
         action.action_mark_printed()
-        action.action_mark_letter_sent()
-        self.assertEqual(action.letter_state, "sent")
+        # a letter is posted the day it is printed (its PDF is dated that day): one never printed cannot be posted
+        # (the posting itself: TestDunningNoticePosting)
+        posting = action.action_mark_letter_sent()
+        with self.assertRaisesRegex(UserError, "not printed on"):
+            self.env[posting["res_model"]].browse(posting["res_id"]).action_confirm()
+        self.assertEqual(action.letter_state, "printed")
 
     def test_sms_and_phone_call(self):
         responsible = self.env["res.users"].create({"name": "Collector", "login": "collector"})

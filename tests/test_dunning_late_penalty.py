@@ -1,7 +1,7 @@
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import freeze_time, tagged
 
 from .common_late_payment import DunningLatePaymentCommon
 
@@ -43,19 +43,20 @@ class TestDunningLatePenalty(DunningLatePaymentCommon):
 
     def test_partial_payment_reduces_the_base(self):
         # 1,200 due 31 Jan 2025, 600 paid on 10 Feb, open on 2 Mar, 13.15 %:
-        # 1 Feb .. 10 Feb: 10 days on 1,200: 1200 * 0.1315 * 10 / 365 = 4.3233 -> 4.32
-        # 11 Feb .. 2 Mar: 20 days on 600:     600 * 0.1315 * 20 / 365 = 4.3233 -> 4.32   total 8.64
+        # 1 Feb .. 10 Feb: 10 days on 1,200: 1200 * 0.1315 * 10 / 365 = 4.32329
+        # 11 Feb .. 2 Mar: 20 days on 600:     600 * 0.1315 * 20 / 365 = 4.32329
+        # rounded once for the instalment: 8.64658 -> 8.65, shared 4.33 + 4.32 (not 4.32 + 4.32 = 8.64)
         invoice = self._invoice(1000.0, "2025-01-31")
         self._pay(invoice, 600.0, "2025-02-10")
         periods = invoice._dunning_late_penalty_periods(self._d("2025-03-02"))
         self.assertEqual(
             [(p["date_from"], p["date_to"], p["days"], p["base"], p["amount"]) for p in periods],
             [
-                (self._d("2025-02-01"), self._d("2025-02-10"), 10, 1200.0, 4.32),
+                (self._d("2025-02-01"), self._d("2025-02-10"), 10, 1200.0, 4.33),
                 (self._d("2025-02-11"), self._d("2025-03-02"), 20, 600.0, 4.32),
             ],
         )
-        self.assertAlmostEqual(invoice._dunning_late_penalty(self._d("2025-03-02")), 8.64)
+        self.assertAlmostEqual(invoice._dunning_late_penalty(self._d("2025-03-02")), 8.65)
         # the indemnity is not reduced by a partial payment
         self.assertAlmostEqual(invoice._dunning_recovery_indemnity(self._d("2025-03-02")), 40.0)
 
@@ -88,26 +89,29 @@ class TestDunningLatePenalty(DunningLatePaymentCommon):
 
     def test_rate_changes_on_1_july(self):
         # 1,200 due 20 Jun 2025, open on 10 Jul:
-        # 21 Jun .. 30 Jun: 10 days at 3.15 + 10: 1200 * 0.1315 * 10 / 365 = 4.3233 -> 4.32
-        # 1 Jul .. 10 Jul:  10 days at 2.15 + 10: 1200 * 0.1215 * 10 / 365 = 3.9945 -> 3.99   total 8.31
+        # 21 Jun .. 30 Jun: 10 days at 3.15 + 10: 1200 * 0.1315 * 10 / 365 = 4.32329
+        # 1 Jul .. 10 Jul:  10 days at 2.15 + 10: 1200 * 0.1215 * 10 / 365 = 3.99452
+        # rounded once: 8.31781 -> 8.32; the cent left over by 4.32 + 3.99 goes to the larger remainder: 4.00
         invoice = self._invoice(1000.0, "2025-06-20")
         periods = invoice._dunning_late_penalty_periods(self._d("2025-07-10"))
         self.assertEqual(
             [(p["date_from"], p["date_to"], p["rate"], p["amount"]) for p in periods],
             [
                 (self._d("2025-06-21"), self._d("2025-06-30"), 13.15, 4.32),
-                (self._d("2025-07-01"), self._d("2025-07-10"), 12.15, 3.99),
+                (self._d("2025-07-01"), self._d("2025-07-10"), 12.15, 4.0),
             ],
         )
-        self.assertAlmostEqual(invoice._dunning_late_penalty(self._d("2025-07-10")), 8.31)
+        self.assertAlmostEqual(invoice._dunning_late_penalty(self._d("2025-07-10")), 8.32)
 
     def test_rate_changes_on_1_january(self):
         # 1,200 due 21 Dec 2024, open on 10 Jan 2025:
-        # 22 Dec .. 31 Dec: 10 days at 4.25 + 10: 1200 * 0.1425 * 10 / 365 = 4.6849 -> 4.68
-        # 1 Jan .. 10 Jan:  10 days at 3.15 + 10: 1200 * 0.1315 * 10 / 365 = 4.3233 -> 4.32   total 9.00
+        # 22 Dec .. 31 Dec: 10 days at 4.25 + 10: 1200 * 0.1425 * 10 / 365 = 4.68493
+        # 1 Jan .. 10 Jan:  10 days at 3.15 + 10: 1200 * 0.1315 * 10 / 365 = 4.32329
+        # rounded once: 9.00822 -> 9.01 (9.00 when each period was rounded), shared 4.69 + 4.32
         invoice = self._invoice(1000.0, "2024-12-21")
         periods = invoice._dunning_late_penalty_periods(self._d("2025-01-10"))
-        self.assertEqual([(p["rate"], p["amount"]) for p in periods], [(14.25, 4.68), (13.15, 4.32)])
+        self.assertEqual([(p["rate"], p["amount"]) for p in periods], [(14.25, 4.69), (13.15, 4.32)])
+        self.assertAlmostEqual(invoice._dunning_late_penalty(self._d("2025-01-10")), 9.01)
         # H2 2025 and H1 2026 share 2.15 %: one period of 20 days, 1200 * 0.1215 * 20 / 365 = 7.989 -> 7.99
         invoice = self._invoice(1000.0, "2025-12-21")
         periods = invoice._dunning_late_penalty_periods(self._d("2026-01-10"))
@@ -122,12 +126,14 @@ class TestDunningLatePenalty(DunningLatePaymentCommon):
         self.env["account.dunning.ecb.rate"].create({"date": "2026-07-01", "rate": 3.0})
         self.assertAlmostEqual(invoice._dunning_late_penalty(self._d("2026-07-15")), 4.27)
 
+    @freeze_time("2025-03-01")  # the rates saved are checked against the legal floor of the day: H1 2025, 11.13 %
     def test_fixed_contractual_rate_and_margin(self):
         invoice = self._invoice(1000.0, "2025-01-31")
         # fixed 15 %: 1200 * 0.15 * 30 / 365 = 14.7945 -> 14.79
         self.company.write({"dunning_rate_mode": "fixed", "dunning_fixed_rate": 15.0})
         self.assertAlmostEqual(invoice._dunning_late_penalty(self._d("2025-03-02")), 14.79)
-        # ECB + 8 points (EU directive minimum): 11.15 %: 1200 * 0.1115 * 30 / 365 = 10.9973 -> 11.00
+        # ECB + 8 points (EU directive minimum): 11.15 %, above the floor of 3 x 3.71 = 11.13 % of H1 2025:
+        # 1200 * 0.1115 * 30 / 365 = 10.9973 -> 11.00
         self.company.write({"dunning_rate_mode": "ecb", "dunning_rate_margin": 8.0})
         self.assertAlmostEqual(invoice._dunning_late_penalty(self._d("2025-03-02")), 11.0)
         with self.assertRaises(ValidationError):
@@ -137,6 +143,36 @@ class TestDunningLatePenalty(DunningLatePaymentCommon):
         with self.assertRaises(ValidationError):
             self.company.dunning_notice_days = 0
 
+    @freeze_time("2025-03-01")  # saving 12 % is allowed today: H1 2025 floor 3 x 3.71 = 11.13 %
+    def test_contractual_rate_below_the_floor_of_a_past_half_year(self):
+        # A contractual 12 % is below the floor of H2 2024 (3 x 4.92 = 14.76 %): those days accrue at 14.76 %.
+        # 1,200 due 21 Dec 2024, open on 10 Jan 2025:
+        # 22 Dec .. 31 Dec: 10 days at 14.76 % (floor): 1200 * 0.1476 * 10 / 365 = 4.85260
+        # 1 Jan .. 10 Jan:  10 days at 12 % (contract, above 11.13 %): 1200 * 0.12 * 10 / 365 = 3.94521
+        # rounded once: 8.79781 -> 8.80, shared 4.85 + 3.95
+        self.company.write({"dunning_rate_mode": "fixed", "dunning_fixed_rate": 12.0})
+        invoice = self._invoice(1000.0, "2024-12-21")
+        periods = invoice._dunning_late_penalty_periods(self._d("2025-01-10"))
+        self.assertEqual(
+            [(p["date_from"], p["rate"], p["legal"], p["amount"]) for p in periods],
+            [(self._d("2024-12-22"), 14.76, 4.92, 4.85), (self._d("2025-01-01"), 12.0, None, 3.95)],
+        )
+        self.assertAlmostEqual(invoice._dunning_late_penalty(self._d("2025-01-10")), 8.80)
+        self.assertEqual(
+            invoice._dunning_rate_label(periods[0]), "14.76 % (legal floor: 3 x the legal interest rate of 4.92 %)"
+        )
+        self.assertEqual(invoice._dunning_rate_label(periods[1]), "12.00 % (contractual rate)")
+        # ECB + 8 points in H1 2024: 4.50 + 8 = 12.50 %, below 3 x 5.07 = 15.21 %: 30 days at 15.21 %,
+        # 1200 * 0.1521 * 30 / 365 = 15.00164 -> 15.00
+        self.company.write({"dunning_rate_mode": "ecb", "dunning_rate_margin": 8.0})
+        invoice = self._invoice(1000.0, "2024-03-01", invoice_date="2024-02-01")
+        periods = invoice._dunning_late_penalty_periods(self._d("2024-03-31"))
+        self.assertEqual([(p["days"], p["rate"], p["amount"]) for p in periods], [(30, 15.21, 15.0)])
+        # the legal default (ECB + 10 points) is the law's own rate: no floor, 4.50 + 10 = 14.50 %:
+        # 1200 * 0.145 * 30 / 365 = 14.30137 -> 14.30
+        self.company.dunning_rate_margin = 10.0
+        self.assertAlmostEqual(invoice._dunning_late_penalty(self._d("2024-03-31")), 14.30)
+
     def test_foreign_currency_penalties_are_in_the_invoice_currency(self):
         # 2,000 USD + 20 % = 2,400 USD due 31 Jan 2025, open on 2 Mar: 30 days at 13.15 %, in USD:
         # 2400 * 0.1315 * 30 / 365 = 25.9397 -> 25.94 USD
@@ -145,14 +181,16 @@ class TestDunningLatePenalty(DunningLatePaymentCommon):
         self.assertAlmostEqual(invoice._dunning_late_penalty(self._d("2025-03-02")), 25.94)
         # the 40 EUR indemnity at the day's rate of 2 USD per EUR: 80 USD
         self.assertAlmostEqual(invoice._dunning_recovery_indemnity(self._d("2025-03-02")), 80.0)
-        # 1,200 USD paid on 10 Feb: 2400 * 0.1315 * 10 / 365 = 8.6466 -> 8.65 and 1200 * 0.1315 * 20 / 365 = 8.6466
-        # -> 8.65: 17.30 USD
+        # 1,200 USD paid on 10 Feb: 2400 * 0.1315 * 10 / 365 = 8.64658 and 1200 * 0.1315 * 20 / 365 = 8.64658:
+        # 17.29315, rounded once per instalment: 17.29 USD (rounding each period gave 8.65 + 8.65 = 17.30)
         self._pay(invoice, 1200.0, "2025-02-10")
-        self.assertAlmostEqual(invoice._dunning_late_penalty(self._d("2025-03-02")), 17.30)
-        # the penalty invoice is in USD too
+        self.assertAlmostEqual(invoice._dunning_late_penalty(self._d("2025-03-02")), 17.29)
+        periods = invoice._dunning_late_penalty_periods(self._d("2025-03-02"))
+        self.assertEqual([period["amount"] for period in periods], [8.65, 8.64], "the periods add up to the total")
+        # the penalty invoice is in USD too: 17.29 + 80 = 97.29
         penalty_move = invoice._dunning_create_penalty_move(self._d("2025-03-02"))
         self.assertEqual(penalty_move.currency_id, usd)
-        self.assertAlmostEqual(penalty_move.amount_total, 17.30 + 80.0)
+        self.assertAlmostEqual(penalty_move.amount_total, 97.29)
 
     def test_missing_eur_rate_is_a_clear_error(self):
         gbp = self.setup_other_currency("GBP", rates=[("2025-06-01", 0.85)])
@@ -214,14 +252,14 @@ class TestDunningLatePenalty(DunningLatePaymentCommon):
         # is "in payment" but not reconciled. It still stops the penalty on its date.
         self._without_payment_entries()
         invoice = self._invoice(1000.0, "2025-01-31")
-        # 600 paid on 10 Feb, like the reconciled partial payment: 4.32 + 4.32 = 8.64 on 2 Mar
+        # 600 paid on 10 Feb, like the reconciled partial payment: 4.32329 + 4.32329 = 8.64658 -> 8.65 on 2 Mar
         partial = self._pay(invoice, 600.0, "2025-02-10")
         self.assertFalse(partial.move_id)
-        self.assertAlmostEqual(invoice._dunning_late_penalty(self._d("2025-03-02")), 8.64)
-        # the other 600 paid on 2 Mar: nothing accrues afterwards, 8.64 still on 1 Jun
+        self.assertAlmostEqual(invoice._dunning_late_penalty(self._d("2025-03-02")), 8.65)
+        # the other 600 paid on 2 Mar: nothing accrues afterwards, 8.65 still on 1 Jun
         self._pay(invoice, 600.0, "2025-03-02")
         self.assertEqual(invoice.payment_state, "in_payment")
-        self.assertAlmostEqual(invoice._dunning_late_penalty(self._d("2025-06-01")), 8.64)
+        self.assertAlmostEqual(invoice._dunning_late_penalty(self._d("2025-06-01")), 8.65)
 
     def test_grouped_payment_without_journal_entry_covers_each_invoice(self):
         # A (1,200 due 31 Jan) and B (600 due 15 Feb) paid together on 2 Mar by one payment without journal

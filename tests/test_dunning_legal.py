@@ -123,16 +123,17 @@ class TestDunningLegal(LettersCommon):
         self.assertEqual(invoice._dunning_recovery_indemnity(date(2025, 2, 20)), 0.0, "no indemnity during a dispute")
         with freeze_time("2025-02-11"):
             invoice.action_dunning_resolve_dispute()
-        # 2 Jan .. 31 Jan = 30 days: 1000 x 13.15 % x 30 / 365 = 10.8082 -> 10.81; 1 Feb .. 10 Feb disputed;
-        # 11 Feb .. 2 Mar = 20 days: 7.2055 -> 7.21; total 18.02
+        # 2 Jan .. 31 Jan = 30 days: 1000 x 13.15 % x 30 / 365 = 10.80822; 1 Feb .. 10 Feb disputed;
+        # 11 Feb .. 2 Mar = 20 days: 7.20548; rounded once: 18.01370 -> 18.01, shared 10.81 + 7.20
         periods = invoice._dunning_late_penalty_periods(date(2025, 3, 2))
         self.assertEqual(
             [(p["date_from"], p["days"], p["amount"]) for p in periods],
             [
                 (date(2025, 1, 2), 30, 10.81),
-                (date(2025, 2, 11), 20, 7.21),
+                (date(2025, 2, 11), 20, 7.20),
             ],
         )
+        self.assertEqual(invoice._dunning_late_penalty(date(2025, 3, 2)), 18.01)
         self.assertEqual(invoice._dunning_recovery_indemnity(date(2025, 3, 2)), 40.0)
         # a company that lets penalties run during disputes: 60 days, 21.62
         self.company.dunning_penalty_during_dispute = True
@@ -162,11 +163,13 @@ class TestDunningLegal(LettersCommon):
             # 60 days: 1000 x 13.15 % x 60 / 365 = 21.62 for the sole trader, nothing for the association
             self.assertEqual(invoice._dunning_late_penalty(date(2025, 3, 2)), penalty, partner.name)
             self.assertEqual(invoice._dunning_recovery_indemnity(date(2025, 3, 2)), 40.0 if penalty else 0.0)
-        self.assertEqual(self.customer._dunning_debtor_type(), "professional", "a company by default")
+        self.assertEqual(self.customer._dunning_debtor_type(), "professional", "a company with a SIRET")
         self.assertEqual(association.dunning_debtor_rule.split(":")[0], "Non-professional legal person")
 
     def test_consumer_formal_notice_email_and_sms_threaten_no_fees(self):
-        person = self._create_customer("Jean Particulier", email="jean@example.com", mobile="+33612345678")
+        person = self._create_customer(
+            "Jean Particulier", email="jean@example.com", mobile="+33612345678", dunning_sms_mobile=True
+        )
         person.is_company = False
         self.formal_level.write(
             {"channel_sms": True, "sms_template_id": self.env.ref("account_dunning.sms_template_dunning_formal").id}
@@ -180,6 +183,10 @@ class TestDunningLegal(LettersCommon):
             self.assertIn("legal rate", text)
             for untrue in ("L441-10", "40 EUR", "recovery costs", "penalties"):
                 self.assertNotIn(untrue, text)
+        # an SMS may be read by anyone holding the phone: no amount, no invoice number
+        invoice = action.move_ids
+        for private in (invoice.name, "500.00", "€"):
+            self.assertNotIn(private, action.sms_id.body)
         self.assertIn("1231-6", mail.body_html)
         self.assertIn("1344-1", mail.body_html)
         html = self._html(action)

@@ -1,8 +1,9 @@
 import io
-from datetime import date
+from datetime import date, timedelta
 
 from stdnum import iso11649
 
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
 from odoo.tools import mute_logger
@@ -90,8 +91,11 @@ class TestDunningLetters(LettersCommon):
             self.assertEqual(action.sent_date, date(2025, 3, 27))
             self.assertEqual(action._get_letter_values()["deadline"], date(2025, 4, 11))
             html = self._html(action)
-        self.assertIn("04/11/2025", html)
+        # the letter counts its 15 days from its receipt (Code civil 1344), the email gives the date
+        self.assertIn("15 days</strong> of receiving this letter", html)
+        self.assertNotIn("04/11/2025", html)
         self.assertIn("03/27/2025", html, "the letter is dated the day it is sent")
+        self.assertIn("Sum calculated as at 03/27/2025", html)
         mail = self.env["mail.mail"].search([("mail_message_id", "=", action.mail_message_id.id)])
         self.assertIn("by 04/11/2025", mail.body_html)
         self.assertNotIn("8 days", mail.body_html)
@@ -296,3 +300,12 @@ class TestDunningLetterPdf(LettersCommon, HttpCase):
         self.assertNotIn(batch, actions.letter_attachment_id)
         self.assertEqual(batch.create_uid.login, "letters_billing")
         self.assertEqual(len(PdfFileReader(io.BytesIO(batch.raw)).pages), 2)
+        # the merged PDF copies personal data: deleted after the company's 90 days, the letters stay
+        later = fields.Datetime.now() + timedelta(days=89)
+        with freeze_time(later):
+            self.env["account.dunning.action"]._cron_delete_letter_batches()
+        self.assertTrue(batch.exists())
+        with freeze_time(later + timedelta(days=2)):
+            self.env["account.dunning.action"]._cron_delete_letter_batches()
+        self.assertFalse(batch.exists())
+        self.assertEqual(len(actions.letter_attachment_id.exists()), 2)

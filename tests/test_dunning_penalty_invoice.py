@@ -110,6 +110,39 @@ class TestDunningPenaltyInvoice(DunningLatePaymentCommon):
         self.assertEqual(penalty.invoice_line_ids.account_id, invoice.journal_id.default_account_id)
 
     @freeze_time("2025-03-02")
+    def test_company_terms_stay_and_the_indemnity_has_its_own_account(self):
+        # 1,200 due 31 Jan: 12.97 of penalties on the penalty account, 40 of indemnity on the indemnity account
+        self.env["ir.config_parameter"].set_param("account.use_invoice_terms", True)
+        self.company.write({"terms_type": "plain", "invoice_terms": "<p>Payment by bank transfer.</p>"})
+        indemnity_account = self.company_data["default_account_revenue"].copy({"code": "758000"})
+        self.company.dunning_indemnity_account_id = indemnity_account
+        penalty = self._click(self._invoice(1000.0, "2025-01-31"))
+        lines = penalty.invoice_line_ids
+        self.assertEqual(
+            [(line.price_unit, line.account_id) for line in lines],
+            [
+                (12.97, self.penalty_account),
+                (40.0, indemnity_account),
+            ],
+        )
+        self.assertIn("Payment by bank transfer.", penalty.narration, "the company's invoice terms are kept")
+        self.assertIn("Transaction outside the scope of VAT.", penalty.narration)
+        self.assertIn("not subject to VAT", penalty.narration)
+
+    @freeze_time("2025-03-02")
+    def test_french_chart_accounts_are_the_defaults(self):
+        # with the French chart: penalties on 7631 (income from trade receivables), the indemnity on 7588
+        self.env.cr.execute("UPDATE res_company SET chart_template = 'fr' WHERE id = %s", [self.company.id])
+        self.company.invalidate_recordset(["chart_template"])
+        revenue = self.company_data["default_account_revenue"]
+        account_7631 = revenue.copy({"code": "763100", "name": "Revenus des créances commerciales"})
+        account_7588 = revenue.copy({"code": "758800", "name": "Produits divers de gestion courante"})
+        self.company.dunning_penalty_account_id = False
+        penalty = self._click(self._invoice(1000.0, "2025-01-31"))
+        self.assertEqual(penalty.invoice_line_ids.account_id, account_7631 | account_7588)
+        self.assertEqual(penalty.invoice_line_ids[1].account_id, account_7588)
+
+    @freeze_time("2025-03-02")
     def test_list_action_and_invoice_form(self):
         invoice_a = self._invoice(1000.0, "2025-01-31")
         invoice_b = self._invoice(500.0, "2025-02-15")

@@ -7,6 +7,7 @@ made by account.dunning.run._decide_partner on the snapshots (DunningItem) kept 
 from collections import Counter
 from datetime import timedelta
 
+from .limitation import time_barred_date
 from .rules import is_settled, latest_pause, promise_broken, promise_ended_by_followup
 from .snapshot import DunningItem
 from .tolerance import risk_curve
@@ -15,15 +16,21 @@ ONE_DAY = timedelta(days=1)
 WASTED_DAYS = 3  # a reminder followed by the payment within these days was not needed
 LATE_DAYS = 15  # the invoices ending this late or later are those a policy must chase early
 NO_INCIDENT = {"dispute_count": 0, "formal_notice_count": 0, "last_dispute_date": None}
+#: an invoice younger than this cannot be time-barred yet (the shortest limitation is 2 years: tools/limitation.py)
+LIMITATION_CHECK = timedelta(days=700)
 
 
 class ReplayInvoice:
     """An invoice of the replay: its instalments' residuals, its real events and outcome, and its snapshot."""
 
     __slots__ = (
+        "born",
         "dispute",
         "due",
         "item",
+        "last_claim",
+        "last_due",
+        "last_payment",
         "lines",
         "litigation",
         "paid_date",
@@ -42,6 +49,10 @@ class ReplayInvoice:
         self.dispute = None  # (first day out of the follow-ups, first day back) as recorded
         self.promise = None  # (first day it counts, promised date, promised amount, amount due at the promise)
         self.pauses = []  # (first day known, last day paused) of the payments the customer announced
+        self.born = row["invoice_date"] or row["date"]  # the day the debt was born
+        self.last_due = row["invoice_date_due"] or self.born  # its last instalment's due date
+        self.last_payment = None  # day of the last payment received on it (credit notes left out)
+        self.last_claim = None  # day of its last follow-up in the replay
         self.litigation = bool(row["dunning_litigation"])  # in litigation today: the real outcome
         self.item = DunningItem(id=row["move_id"], move=move, due_date=None, residual=0.0, amount=float(row["amount"]))
 
@@ -49,8 +60,10 @@ class ReplayInvoice:
         self.lines.append([maturity, balance, amount_currency])
         self.due = min(self.due or maturity, maturity)
 
-    def settle(self, index, amount, amount_currency):
-        """A partial reconciliation of one instalment."""
+    def settle(self, index, amount, amount_currency, payment_day=None):
+        """A partial reconciliation of one instalment (payment_day: the day of a payment, None for a credit note)."""
+        if payment_day:
+            self.last_payment = max(self.last_payment or payment_day, payment_day)
         line = self.lines[index]
         line[1] = round(line[1] - amount, self.rounding[0])
         line[2] = round(line[2] - amount_currency, self.rounding[1])
@@ -63,9 +76,18 @@ class ReplayInvoice:
         item.settled = is_settled(item.residual, sum(line[2] for line in self.lines), *self.rounding)
         item.due_date = min((line[0] for line in open_lines), default=self.due)
 
-    def as_of(self, day):
-        """The snapshot as of the morning of a day: disputed, promised and paused as recorded before that day."""
+    def as_of(self, day, customer):
+        """The snapshot as of the morning of a day: disputed, promised and paused as recorded before that day; born
+        before the customer's collective proceedings known that day; its limitation from the payments and follow-ups
+        of the days before."""
         item = self.item
+        proceedings = customer.proceedings
+        if proceedings and proceedings[0] <= day and self.born < proceedings[1]:
+            item.proceedings_date = proceedings[1]
+        if day >= self.born + LIMITATION_CHECK:
+            item.time_barred_date = time_barred_date(
+                customer.debtor_type, self.born, self.last_due, self.last_payment, self.last_claim
+            )
         if self.dispute:
             item.disputed = self.dispute[0] <= day and (self.dispute[1] is None or day < self.dispute[1])
         if self.promise and self.promise[0] <= day:
@@ -90,6 +112,7 @@ class ReplayCustomer:
 
     __slots__ = (
         "credit",
+        "debtor_type",
         "disputes",
         "earliest",
         "excluded",
@@ -104,6 +127,7 @@ class ReplayCustomer:
         "paid_stats",
         "partner",
         "partner_id",
+        "proceedings",
         "replies",
         "scenario_id",
     )
@@ -121,6 +145,8 @@ class ReplayCustomer:
         self.paid_in = self.paid_out = 0  # first paid invoice not yet known, first still in the window
         self.paid_stats = None  # the figures of the paid invoices of its window (set on its first day)
         self.memo = {}  # what res.partner._dunning_classify() keeps from one day to the next
+        self.proceedings = None  # (first day known, judgment date) of its collective proceedings
+        self.debtor_type = False
         self.excluded, self.scenario_id, self.override = info
         self.earliest = None  # oldest due date of its open invoices (None: none open)
 

@@ -58,6 +58,12 @@ class DunningItem:
     promise_date: date | None = None
     promise_broken: bool = False  # the promised date passed without the promised amount paid
     paused_until: date | None = None  # the customer announced its payment: not chased until then
+    # judgment opening collective proceedings against the customer, when the invoice is dated before it: from that
+    # day the invoice is no longer followed up (Code de commerce L622-21); None otherwise
+    proceedings_date: date | None = None
+    # first day the invoice is time-barred (Code de la consommation L218-2, Code de commerce L110-4, ...): from that
+    # day it is no longer followed up; None without a date to count from
+    time_barred_date: date | None = None
 
 
 @dataclass(slots=True)

@@ -2,3 +2,4 @@ from . import account_dunning_run_wizard
 from . import account_move_dunning_wizard
 from . import account_dunning_segment_override
 from . import base_partner_merge
+from . import account_dunning_letter_post
