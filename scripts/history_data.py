@@ -110,7 +110,16 @@ def create_customers(env, rows):
     """One company customer per customerID: {customerID: partner}."""
     names = sorted({row["customer"] for row in rows})
     partners = env["res.partner"].create(
-        [{"name": f"History Customer {name}", "is_company": True, "customer_rank": 1} for name in names]
+        [
+            # trading companies (a company record alone makes no professional)
+            {
+                "name": f"History Customer {name}",
+                "is_company": True,
+                "customer_rank": 1,
+                "dunning_debtor_type": "professional",
+            }
+            for name in names
+        ]
     )
     return dict(zip(names, partners, strict=True))
 

@@ -40,7 +40,12 @@ class TestDunningParity(DunningAnswersCommon):
     def _parity_customer(cls, name, delays):
         """A company customer with an accounting email and, before the period, one paid invoice per delay."""
         partner = cls.env["res.partner"].create(
-            {"name": name, "is_company": True, "email": f"compta@{name.split()[0].lower()}.example"}
+            {
+                "name": name,
+                "is_company": True,
+                "email": f"compta@{name.split()[0].lower()}.example",
+                "dunning_debtor_type": "professional",
+            }
         )
         first_due = date(2025, 10, 1)
         for index, delay in enumerate(delays):
