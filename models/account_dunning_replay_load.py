@@ -75,7 +75,7 @@ class AccountDunningReplay(models.AbstractModel):
                    m.dunning_promise_date, m.dunning_promise_amount, m.dunning_promise_residual,
                    m.dunning_promise_recorded_date, ccur.decimal_places AS company_digits,
                    cur.decimal_places AS currency_digits, aml.date_maturity, aml.balance, aml.amount_currency,
-                   s.days, s.amounts, s.amounts_currency
+                   s.days, s.amounts, s.amounts_currency, s.credit_notes
               FROM account_move m
               JOIN account_move_line aml ON aml.move_id = m.id
               JOIN account_account acc ON acc.id = aml.account_id

@@ -36,3 +36,4 @@ from . import test_dunning_proceedings
 from . import test_dunning_debtor_type
 from . import test_dunning_notice_posting
 from . import test_dunning_court_file
+from . import test_dunning_extensions
