@@ -1,4 +1,4 @@
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from datetime import timedelta
 
 from odoo import api, models
@@ -31,7 +31,7 @@ class AccountDunningReplay(models.AbstractModel):
             ]
         )
         invoice_rows = self._load_invoice_rows(company, first_day, last_day, partner_ids)
-        partner_ids = sorted({row["partner_id"] for row in invoice_rows})
+        partner_ids = sorted({row.partner_id for row in invoice_rows})
         return {
             "invoices": invoice_rows,
             "credits": self._load_credit_events(company, last_day),
@@ -109,7 +109,10 @@ class AccountDunningReplay(models.AbstractModel):
             first_day=first_day,
             last_day=last_day,
         )
-        return self.env.execute_query_dict(query)
+        # tuples with named fields rather than dicts: a row per instalment of a year of invoices stays small
+        self.env.cr.execute(query)
+        row_type = namedtuple("InvoiceRow", [column.name for column in self.env.cr.description])
+        return [row_type._make(row) for row in self.env.cr.fetchall()]
 
     @api.model
     def _load_credit_events(self, company, last_day):
@@ -232,23 +235,23 @@ class AccountDunningReplay(models.AbstractModel):
         customer's paid invoices (_get_paid_invoices())."""
         run = self.env["account.dunning.run"]
         partner_model = self.env["res.partner"].with_company(company)
-        moves = self.env["account.move"].browse(list(dict.fromkeys(row["move_id"] for row in data["invoices"])))
+        moves = self.env["account.move"].browse(list(dict.fromkeys(row.move_id for row in data["invoices"])))
         moves = {move.id: move for move in moves}  # one prefetch group
         invoices, settlements, posts = {}, defaultdict(list), defaultdict(list)
         for row in data["invoices"]:
-            invoice = invoices.get(row["move_id"])
+            invoice = invoices.get(row.move_id)
             if invoice is None:
-                invoice = invoices[row["move_id"]] = ReplayInvoice(row, moves[row["move_id"]])
+                invoice = invoices[row.move_id] = ReplayInvoice(row, moves[row.move_id])
                 self._set_invoice_events(invoice, row)
-                invoice.pauses = data["pauses"].get(row["move_id"], [])
-                posts[max(row["date"] + ONE_DAY, first_day)].append(invoice)
+                invoice.pauses = data["pauses"].get(row.move_id, [])
+                posts[max(row.date + ONE_DAY, first_day)].append(invoice)
             index = len(invoice.lines)
-            invoice.add_line(row["date_maturity"], float(row["balance"]), float(row["amount_currency"]))
+            invoice.add_line(row.date_maturity, float(row.balance), float(row.amount_currency))
             for day, amount, amount_currency, credit_note in zip(
-                row["days"] or (),
-                row["amounts"] or (),
-                row["amounts_currency"] or (),
-                row["credit_notes"] or (),
+                row.days or (),
+                row.amounts or (),
+                row.amounts_currency or (),
+                row.credit_notes or (),
                 strict=True,
             ):
                 payment_day = None if credit_note else day
@@ -270,15 +273,15 @@ class AccountDunningReplay(models.AbstractModel):
     @api.model
     def _set_invoice_events(self, invoice, row):
         """The dispute and promise of an invoice, from the days they were recorded (seen the morning after)."""
-        if row["dunning_dispute_date"] and (row["dunning_dispute"] or row["dunning_dispute_resolved_date"]):
-            resolved = row["dunning_dispute_resolved_date"]
-            invoice.dispute = (row["dunning_dispute_date"] + ONE_DAY, resolved + ONE_DAY if resolved else None)
-        if row["dunning_promise_date"] and row["dunning_promise_recorded_date"]:
+        if row.dunning_dispute_date and (row.dunning_dispute or row.dunning_dispute_resolved_date):
+            resolved = row.dunning_dispute_resolved_date
+            invoice.dispute = (row.dunning_dispute_date + ONE_DAY, resolved + ONE_DAY if resolved else None)
+        if row.dunning_promise_date and row.dunning_promise_recorded_date:
             invoice.promise = (
-                row["dunning_promise_recorded_date"] + ONE_DAY,
-                row["dunning_promise_date"],
-                float(row["dunning_promise_amount"] or 0.0),
-                float(row["dunning_promise_residual"] or 0.0),
+                row.dunning_promise_recorded_date + ONE_DAY,
+                row.dunning_promise_date,
+                float(row.dunning_promise_amount or 0.0),
+                float(row.dunning_promise_residual or 0.0),
             )
 
     @api.model
@@ -287,10 +290,10 @@ class AccountDunningReplay(models.AbstractModel):
         currency, once every instalment is cleared (else none: still open at the end)."""
         paid = {}  # invoice id -> latest clearing day so far, None once an instalment is found open
         for row in rows:
-            move_id = row["move_id"]
-            amounts = [float(amount) for amount in row["amounts_currency"] or ()]
-            days = [day for day, amount in zip(row["days"] or (), amounts, strict=True) if amount]
-            cleared = round(float(row["amount_currency"]) - sum(amounts), row["currency_digits"]) == 0
+            move_id = row.move_id
+            amounts = [float(amount) for amount in row.amounts_currency or ()]
+            days = [day for day, amount in zip(row.days or (), amounts, strict=True) if amount]
+            cleared = round(float(row.amount_currency) - sum(amounts), row.currency_digits) == 0
             if not cleared or not days or (move_id in paid and paid[move_id] is None):
                 paid[move_id] = None
             else:

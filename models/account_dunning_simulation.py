@@ -120,6 +120,7 @@ class AccountDunningSimulation(models.Model):
             figures, details = replay._replay(self.company_id, policy, self.date_from, self.date_to, first_day, data)
             result[key] = {"name": policy.name, **figures}
             line_vals += self._prepare_line_vals(key, policy, details)
+            details.invoices = []  # the replayed state of this policy, no longer needed: memory for the next one
         result["difference_pct"] = self._differences(result["policy"], result["comparison"])
         result["seconds"] = round(time.perf_counter() - started, 1)
         self._store_result(result, line_vals)

@@ -41,20 +41,20 @@ class ReplayInvoice:
     )
 
     def __init__(self, row, move):
-        self.partner_id = row["partner_id"]
+        self.partner_id = row.partner_id
         self.lines = []  # [maturity, residual (company currency), residual (invoice currency)]
-        self.rounding = (row["company_digits"], row["currency_digits"])
+        self.rounding = (row.company_digits, row.currency_digits)
         self.due = None  # due date of its first instalment
         self.paid_date = None  # day it was fully paid, if it was by the end of the period
         self.dispute = None  # (first day out of the follow-ups, first day back) as recorded
         self.promise = None  # (first day it counts, promised date, promised amount, amount due at the promise)
         self.pauses = []  # (first day known, last day paused) of the payments the customer announced
-        self.born = row["invoice_date"] or row["date"]  # the day the debt was born
-        self.last_due = row["invoice_date_due"] or self.born  # its last instalment's due date
+        self.born = row.invoice_date or row.date  # the day the debt was born
+        self.last_due = row.invoice_date_due or self.born  # its last instalment's due date
         self.last_payment = None  # day of the last payment received on it (credit notes left out)
         self.last_claim = None  # day of its last follow-up in the replay
-        self.litigation = bool(row["dunning_litigation"])  # in litigation today: the real outcome
-        self.item = DunningItem(id=row["move_id"], move=move, due_date=None, residual=0.0, amount=float(row["amount"]))
+        self.litigation = bool(row.dunning_litigation)  # in litigation today: the real outcome
+        self.item = DunningItem(id=row.move_id, move=move, due_date=None, residual=0.0, amount=float(row.amount))
 
     def add_line(self, maturity, balance, amount_currency):
         self.lines.append([maturity, balance, amount_currency])
