@@ -1,4 +1,5 @@
-"""The `history` measure of scripts/bench.py: a real payment history replayed by the policy simulation.
+"""The `history` measure of scripts/bench.py: a real payment history (or the generated one of the benchmark)
+replayed by the policy simulation.
 
 The history (loaded by `load-history`, scripts/history_data.py) is cut in two periods: the first is where the
 defaults may be tuned, the later one is reported separately, as a check on invoices nobody tuned on. Each period is
@@ -21,11 +22,14 @@ NO_CAP = 60  # a cap no habit reaches: the rule without cap
 def history_periods(env, split=None, warmup_days=60, lead_days=180):
     """(tuning period, validation period): from the first invoice + lead_days (the customers have a history by
     then) to the last due date, cut in the middle (or at `split`, the first day of the validation period)."""
+    # a loaded history's invoices carry their CSV number (its templates, dated later, do not); generated ones do not
     env.cr.execute(
-        "SELECT MIN(invoice_date), MAX(invoice_date_due) FROM account_move "
-        "WHERE move_type = 'out_invoice' AND state = 'posted' AND ref IS NOT NULL"
+        "SELECT MIN(invoice_date) FILTER (WHERE ref IS NOT NULL), MAX(invoice_date_due) FILTER (WHERE ref IS NOT NULL),"
+        " MIN(invoice_date), LEAST(MAX(invoice_date_due), CURRENT_DATE - 1) FROM account_move "
+        "WHERE move_type = 'out_invoice' AND state = 'posted'"
     )
-    first, last = env.cr.fetchone()
+    first, last, first_any, last_any = env.cr.fetchone()
+    first, last = (first, last) if first else (first_any, last_any)
     start = first + timedelta(days=lead_days)
     split = split or start + (last - start) / 2
     return (start, split - timedelta(days=1)), (split, last)
