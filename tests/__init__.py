@@ -37,3 +37,4 @@ from . import test_dunning_debtor_type
 from . import test_dunning_notice_posting
 from . import test_dunning_court_file
 from . import test_dunning_extensions
+from . import test_dunning_payment_refresh
