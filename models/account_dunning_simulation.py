@@ -176,6 +176,21 @@ class AccountDunningSimulation(models.Model):
         self._dunning_queue()
         return True
 
+    def action_show_customer(self):
+        """Button: replay one customer of a simulation day by day (a wizard asks which one)."""
+        self.ensure_one()
+        check_manager(self.env)
+        if not self.result:
+            raise UserError(self.env._("Run the simulation first: the timeline replays one customer of its period."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Show a Customer"),
+            "res_model": "account.dunning.simulation.timeline",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_simulation_id": self.id},
+        }
+
     def action_view_lines(self):
         """The follow-ups of the simulation per level, channel and month, as a pivot and graph."""
         self.ensure_one()
