@@ -1,5 +1,6 @@
 import logging
 from contextlib import contextmanager
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -61,6 +62,8 @@ class AccountDunningSimulation(models.Model):
     def _dunning_enqueue(self):
         """Hand queued simulations to the background: the scheduled action runs them one at a time as soon as a
         cron worker is free (the queue_job bridge makes one queue job each instead)."""
+        if not self:
+            return
         # sudo: managers may not edit scheduled actions; a trigger only brings the job forward
         cron = self.env.ref(SIMULATION_CRON, raise_if_not_found=False)
         if not cron or not cron.sudo().active:
@@ -70,7 +73,10 @@ class AccountDunningSimulation(models.Model):
                     "first."
                 )
             )
-        cron.sudo()._trigger()
+        # now, and a second later: called from within the scheduled action, that one outlives the end of the cron
+        # runner's pass, which drops the triggers already due
+        now = fields.Datetime.now()
+        cron.sudo()._trigger([now, now + timedelta(seconds=1)])
 
     def action_cancel_run(self):
         """Button: take a queued simulation out of the queue (a running one goes on to the end)."""
@@ -91,18 +97,19 @@ class AccountDunningSimulation(models.Model):
 
     @api.model
     def _cron_run_simulations(self):
-        """Scheduled action: put back the simulations whose worker died, then run the oldest queued one; the cron
-        runner calls again at once while others wait (each in a transaction of its own)."""
+        """Scheduled action: put back the simulations whose worker died, then run the oldest queued one. Those still
+        waiting bring the action back in a pass of its own: a cron worker's time limit counts a whole pass of the
+        cron runner, and one simulation may take minutes."""
         self._dunning_recover_interrupted()
         queued = self._dunning_next_queued()
         for position, simulation in enumerate(queued):
             status = simulation._dunning_run_job()
-            if status == "busy":
-                break
-            if status != "skipped":
-                self.env["ir.cron"]._notify_progress(done=1, remaining=len(queued) - position - 1)
-                return status
-        self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            if status == "skipped":
+                continue
+            if status != "busy":
+                queued[position + 1 :]._dunning_enqueue()
+            self.env["ir.cron"]._notify_progress(done=int(status != "busy"), remaining=0)
+            return status
         return None
 
     @api.model
