@@ -35,6 +35,7 @@
         "views/account_dunning_policy_views.xml",
         "views/account_dunning_proceeding_views.xml",
         "views/account_dunning_simulation_views.xml",
+        "wizards/account_dunning_simulation_timeline_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/account_dunning_run_wizard_views.xml",
         "wizards/account_move_dunning_wizard_views.xml",

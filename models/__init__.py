@@ -56,6 +56,7 @@ from . import account_dunning_policy_settings
 from . import account_dunning_replay
 from . import account_dunning_replay_load
 from . import account_dunning_simulation
+from . import account_dunning_simulation_job
 from . import account_dunning_simulation_line
 from . import account_dunning_job_cursor
 from . import account_dunning_job_slice

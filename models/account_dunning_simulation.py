@@ -7,6 +7,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools.replay_state import ReplayWatch
 from ..tools.security import check_manager
 
 #: figures compared between the policy and its comparison (difference in %)
@@ -20,16 +21,23 @@ COMPARED_FIGURES = (
     "wait_p90",
     "litigation_notice_days",
 )
+#: share of the progress (%) reached once the data is loaded, and once every policy is replayed (the rest: storing)
+LOADED_PERCENT = 10
+REPLAYED_PERCENT = 95
+#: progress reports per replayed policy
+PROGRESS_STEPS = 20
 
 
 class AccountDunningSimulation(models.Model):
     _name = "account.dunning.simulation"
+    _inherit = ["mail.thread"]
     _description = "Follow-up Policy Simulation"
     _order = "id desc"
     _check_company_auto = True
 
     # What a policy would have done on the company's past: every day of the period replayed as of that day with the
-    # daily run's own decision (account.dunning.replay), side by side with a comparison policy.
+    # daily run's own decision (account.dunning.replay), side by side with a comparison policy. The form queues it
+    # and a background job runs it (account_dunning_simulation_job.py); run() does it at once.
 
     name = fields.Char(required=True, default=lambda self: self.env._("Simulation"))
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
@@ -59,7 +67,12 @@ class AccountDunningSimulation(models.Model):
         default=lambda self: self.env["account.dunning.policy"]._dunning_fixed_ladder(self.env.company),
         help="A second policy replayed on the same days (default: a fixed ladder due +1, +15, +30, +45).",
     )
-    state = fields.Selection([("draft", "Not Run"), ("done", "Done")], default="draft", readonly=True, copy=False)
+    state = fields.Selection(
+        [("draft", "Not Run"), ("queued", "Queued"), ("running", "Running"), ("done", "Done"), ("failed", "Failed")],
+        default="draft",
+        readonly=True,
+        copy=False,
+    )
     result = fields.Json(readonly=True, copy=False, help="The figures of the last run, as stored.")
     summary_html = fields.Html(string="Figures", compute="_compute_summary_html", sanitize=False)
     line_ids = fields.One2many("account.dunning.simulation.line", "simulation_id", string="Follow-ups", copy=False)
@@ -98,13 +111,33 @@ class AccountDunningSimulation(models.Model):
         dict (see README.md, Policy simulation)."""
         self.ensure_one()
         check_manager(self.env)
-        if not self.env.su and self.company_id not in self.env.user.company_ids:
-            raise UserError(
-                self.env._("You cannot simulate the follow-ups of %(company)s.", company=self.company_id.name)
-            )
+        self._check_company_allowed()
+        result, line_vals = self._simulate()
+        self._store_result(result, line_vals)
+        return result
+
+    def _check_company_allowed(self):
+        """A manager simulates the follow-ups of its own companies only."""
+        for simulation in self:
+            if not self.env.su and simulation.company_id not in self.env.user.company_ids:
+                raise UserError(
+                    self.env._("You cannot simulate the follow-ups of %(company)s.", company=simulation.company_id.name)
+                )
+
+    def _first_day(self):
+        """First replayed day: the warm-up before the period."""
+        return self.date_from - timedelta(days=self.warmup_days)
+
+    def _policies(self):
+        """[(key in the result, policy)] of the policies replayed: the policy, then the comparison when set."""
+        return [(key, policy) for key, policy in (("policy", self.policy_id), ("comparison", self.compare_policy_id))]
+
+    def _simulate(self, report=None):
+        """Replay the policy and the comparison on the period: (result dict, line values). report(percent), when
+        given, hears the progress (0 to REPLAYED_PERCENT) as the days are replayed."""
         started = time.perf_counter()
         replay = self.env["account.dunning.replay"].with_company(self.company_id)
-        first_day = self.date_from - timedelta(days=self.warmup_days)
+        first_day = self._first_day()
         data = replay._load(self.company_id, first_day, self.date_to)
         result = {
             "company": self.company_id.name,
@@ -113,23 +146,51 @@ class AccountDunningSimulation(models.Model):
             "warmup_days": self.warmup_days,
         }
         line_vals = []
-        for key, policy in (("policy", self.policy_id), ("comparison", self.compare_policy_id)):
-            if not policy:
-                result[key] = None
-                continue
-            figures, details = replay._replay(self.company_id, policy, self.date_from, self.date_to, first_day, data)
+        replayed = [(key, policy) for key, policy in self._policies() if policy]
+        if report:
+            report(LOADED_PERCENT)
+        for index, (key, policy) in enumerate(replayed):
+            watch = self._progress_watch(report, index, len(replayed)) if report else None
+            figures, details = replay._replay(
+                self.company_id, policy, self.date_from, self.date_to, first_day, data, watch=watch
+            )
             result[key] = {"name": policy.name, **figures}
             line_vals += self._prepare_line_vals(key, policy, details)
             details.invoices = []  # the replayed state of this policy, no longer needed: memory for the next one
+        result.setdefault("comparison", None)
         result["difference_pct"] = self._differences(result["policy"], result["comparison"])
         result["seconds"] = round(time.perf_counter() - started, 1)
-        self._store_result(result, line_vals)
-        return result
+        return result, line_vals
+
+    def _progress_watch(self, report, index, count):
+        """A ReplayWatch telling report() the progress of the replay of the index-th of count policies."""
+        days = (self.date_to - self._first_day()).days + 1
+        share = (REPLAYED_PERCENT - LOADED_PERCENT) / count
+
+        def progress(done, total):
+            report(LOADED_PERCENT + share * (index + done / total))
+
+        return ReplayWatch(progress=progress, every=max(1, days // PROGRESS_STEPS))
 
     def action_run(self):
-        """Button: run the simulation."""
-        self.run()
+        """Button: queue the simulation; a background job runs it and tells the requester when it is done."""
+        self._dunning_queue()
         return True
+
+    def action_show_customer(self):
+        """Button: replay one customer of a simulation day by day (a wizard asks which one)."""
+        self.ensure_one()
+        check_manager(self.env)
+        if not self.result:
+            raise UserError(self.env._("Run the simulation first: the timeline replays one customer of its period."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Show a Customer"),
+            "res_model": "account.dunning.simulation.timeline",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_simulation_id": self.id},
+        }
 
     def action_view_lines(self):
         """The follow-ups of the simulation per level, channel and month, as a pivot and graph."""
@@ -176,6 +237,9 @@ class AccountDunningSimulation(models.Model):
         self.write(
             {
                 "state": "done",
+                "progress": 100,
+                "error_message": False,
+                "figures_date": fields.Datetime.now(),
                 "result": result,
                 "run_seconds": result["seconds"],
                 "invoices_reminded": tested["invoices_reminded"],

@@ -136,11 +136,14 @@ class ResPartner(models.Model):
         days: of its invoices still unpaid 9 days after their due date, 2 of 5 ended 15 days late or more (a risk of
         41 % with the company's history)."."""
         self.ensure_one()
-        _ = self.env._
         stats = dict(self._dunning_stored_stats(), company_curve=company_curve)
-        segment = self.dunning_segment or "new"
-        days, reason = self._dunning_tolerance_decision(settings, stats, segment)
-        if not self.dunning_segment:
+        return self._dunning_explain_tolerance_of(settings, stats, self.dunning_segment)
+
+    def _dunning_explain_tolerance_of(self, settings, stats, segment):
+        """The same line from given statistics and segment (the customer as of a day of a policy replay)."""
+        _ = self.env._
+        days, reason = self._dunning_tolerance_decision(settings, stats, segment or "new")
+        if not segment:
             days, reason = settings["new_days"], "new"
         if not days:
             head = _("No tolerance")

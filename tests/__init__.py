@@ -28,6 +28,8 @@ from . import test_dunning_answers_smtp
 from . import test_dunning_answers_report
 from . import test_dunning_answers_tours
 from . import test_dunning_simulation
+from . import test_dunning_simulation_job
+from . import test_dunning_simulation_timeline
 from . import test_dunning_tolerance
 from . import test_dunning_ladders
 from . import test_dunning_job_slices

@@ -3,14 +3,12 @@ from datetime import date
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import freeze_time, new_test_user, tagged
 
-from .common_behaviour import PaymentBehaviourCommon
-
-PERIOD = (date(2026, 3, 1), date(2026, 4, 30))
+from .common_simulation import SimulationCommon
 
 
 @freeze_time("2026-05-15")
 @tagged("post_install", "-at_install")
-class TestDunningSimulation(PaymentBehaviourCommon):
+class TestDunningSimulation(SimulationCommon):
     """A small hand-made history replayed with the shipped defaults and with the fixed ladder, figures computed by
     hand below. Period 1 March - 30 April 2026, no warm-up; all invoices 1,000 EUR.
 
@@ -21,37 +19,6 @@ class TestDunningSimulation(PaymentBehaviourCommon):
     - Newcomer (B), no history: new, tolerance 5. One invoice due 15 March paid 10 April (26 days late).
     - Defaulter (D), no history: new, tolerance 5. One invoice due 2 March never paid, in litigation today.
     """
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.company.currency_id = cls.env.ref("base.EUR")
-        cls.manager = new_test_user(
-            cls.env,
-            login="credit_manager",
-            groups="account.group_account_manager",
-            company_id=cls.company.id,
-            company_ids=[(6, 0, cls.company.ids)],
-        )
-        with freeze_time("2026-05-15"):
-            cls.steady = cls.make_customer("Steady")
-            cls.make_history(cls.steady, [10] * 4, first_due=date(2025, 12, 1))
-            cls.prompt = cls.make_customer("Prompt")
-            cls.make_history(cls.prompt, [3] * 4, first_due=date(2025, 12, 1))
-            cls.newcomer = cls.make_customer("Newcomer")
-            cls.defaulter = cls.make_customer("Defaulter")
-            cls.pay(cls.make_invoice(cls.steady, date(2026, 3, 10)), date(2026, 3, 20))
-            cls.pay(cls.make_invoice(cls.steady, date(2026, 4, 1)), date(2026, 4, 11))
-            cls.pay(cls.make_invoice(cls.prompt, date(2026, 3, 5)), date(2026, 3, 8))
-            cls.pay(cls.make_invoice(cls.newcomer, date(2026, 3, 15)), date(2026, 4, 10))
-            cls.make_invoice(cls.defaulter, date(2026, 3, 2)).dunning_litigation = True
-
-    def simulate(self, **values):
-        return (
-            self.env["account.dunning.simulation"]
-            .with_user(self.manager)
-            .create({"date_from": PERIOD[0], "date_to": PERIOD[1], "warmup_days": 0, **values})
-        )
 
     def run_defaults_against_fixed_ladder(self):
         simulation = self.simulate()

@@ -1,7 +1,7 @@
 {
     "name": "Customer Follow-ups: Queue Jobs",
     "summary": "Runs the daily follow-ups and the KPI refresh as queue jobs, one per slice, on several workers and "
-    "hosts",
+    "hosts, and each policy simulation as a queue job",
     "version": "18.0.1.0.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
