@@ -170,7 +170,7 @@ class ResPartner(models.Model):
         figures = {"days": days, "late": late, "unpaid": unpaid, "serious": settings["late_days"]}
         risk_text = _("a risk of %(risk)s %% with the company's history", risk=round(risk * 100))
         if not unpaid:
-            text = _("it never paid %(days)s days late or later", **figures)
+            text = _("it never paid more than %(days)s days late", **figures)
         elif not days:
             text = _("%(late)s of its %(unpaid)s late invoices ended %(serious)s days late or more", **figures)
         else:

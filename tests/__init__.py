@@ -11,6 +11,7 @@ from . import test_dunning_cash_forecast
 from . import test_dunning_concurrency
 from . import test_payment_behaviour
 from . import test_payment_segments
+from . import test_payment_incidents
 from . import test_dunning_acceptance
 from . import test_dunning_analysis
 from . import test_dunning_effectiveness

@@ -9,10 +9,12 @@ HISTORY_START = date(2026, 1, 5)
 
 @tagged("post_install", "-at_install")
 class TestDunningAcceptance(PaymentBehaviourCommon):
-    """End to end with the shipped defaults: real payments make the habit, the habit sets the follow-up day.
+    """End to end with the shipped defaults: real payments make the history, the history sets the follow-up day.
 
-    Nothing is configured here: segment rules, tolerance margin and caps, scenarios and levels are the
-    module's defaults, and sending stays disabled (follow-ups wait for validation, as after installation).
+    Nothing is configured here: segment rules, the tolerance settings (risk method: the first day k on which
+    (late + 3 x p(k)) / (still unpaid k days after the due date + 3) reaches 44 %, late meaning paid 15 days late
+    or more and p(k) the company's own ratio), scenarios and levels are the module's defaults, and sending stays
+    disabled (follow-ups wait for validation, as after installation).
     """
 
     @classmethod
@@ -34,16 +36,19 @@ class TestDunningAcceptance(PaymentBehaviourCommon):
     def actions(self, partner):
         return self.env["account.dunning.action"].search([("partner_id", "=", partner.id)])
 
-    def test_ten_days_late_customer_is_not_chased_at_five_days_but_is_at_fifteen(self):
+    def test_ten_days_late_customer_is_not_chased_within_its_habit_but_is_the_day_after(self):
         due = date(2026, 6, 1)
         self.assertFalse(self.company.dunning_send_enabled, "defaults: nothing leaves the company")
         self.make_invoice(self.habit, due, 800.0)
-        self.run_day(due + timedelta(days=5))
+        self.run_day(due + timedelta(days=10))
         partner = self.habit.with_company(self.company)
         self.assertEqual(partner.dunning_segment, "occasional", partner.dunning_segment_explanation)
-        self.assertGreaterEqual(partner.dunning_tolerance_days, 10)
-        self.assertFalse(self.actions(self.habit), "5 days overdue is within this customer's habit")
-        self.run_day(due + timedelta(days=15))
+        # risk method: the company's history is its 6 invoices paid 10 days late and the punctual customer's 6.
+        # k = 0..9: 6 of its invoices still unpaid, none ended 15 days late, nor any of the company's (p = 0 / 6):
+        # (0 + 3 x 0) / (6 + 3) = 0; k = 10: none still unpaid anywhere (p = 1.0): (0 + 3 x 1.0) / (0 + 3) = 100 %
+        self.assertEqual(partner.dunning_tolerance_days, 10)
+        self.assertFalse(self.actions(self.habit), "10 days overdue is within this customer's habit")
+        self.run_day(due + timedelta(days=11))  # due + 10 + the first level's trigger (1)
         action = self.actions(self.habit)
         self.assertEqual(len(action), 1)
         self.assertEqual(action.scenario_id.segment_ids.mapped("code"), ["occasional"])
@@ -57,13 +62,17 @@ class TestDunningAcceptance(PaymentBehaviourCommon):
         self.run_day(due)
         partner = self.punctual.with_company(self.company)
         self.assertEqual(partner.dunning_segment, "good")
+        # never paid late: its risk is the company's alone, (0 + 3 x p(k)) / (0 + 3) = p(k). The company's late
+        # invoices (the habit's 6, paid 10 days late) never ended 15 days late: k = 0..9, p = 0 / 6; k = 10, none
+        # of them still unpaid (p = 1.0): 10 days, the company's own history saying that waiting pays until then
         tolerance = partner.dunning_tolerance_days
-        self.assertLessEqual(tolerance, 4)
+        self.assertEqual(tolerance, 10)
         first = (
             self.env["account.dunning.scenario"]
             .search([("company_id", "=", self.company.id), ("segment_ids.code", "=", "good")])
             ._get_ordered_levels()[0]
         )
+        self.assertEqual(first.trigger_days, 1)
         trigger_day = due + timedelta(days=tolerance + first.trigger_days)
         self.run_day(trigger_day - timedelta(days=1))
         self.assertFalse(self.actions(self.punctual))
@@ -76,7 +85,7 @@ class TestDunningAcceptance(PaymentBehaviourCommon):
         self.run_day(due - timedelta(days=10))
         partner = self.newcomer.with_company(self.company)
         self.assertEqual(partner.dunning_segment, "new")
-        self.assertEqual(partner.dunning_tolerance_days, self.company.dunning_tolerance_new_days)
+        self.assertEqual(partner.dunning_tolerance_days, self.company.dunning_policy_id.new_days)
         first = (
             self.env["account.dunning.scenario"]
             .search([("company_id", "=", self.company.id), ("segment_ids.code", "=", "new")])
@@ -92,7 +101,7 @@ class TestDunningAcceptance(PaymentBehaviourCommon):
         self.actions(self.newcomer).action_send()  # sending is off: the accountant validates it
         # the first real reminder comes at due + tolerance + its trigger, not pushed back by the courtesy notice
         second = first.scenario_id._get_ordered_levels()[1]
-        reminder_day = due + timedelta(days=self.company.dunning_tolerance_new_days + second.trigger_days)
+        reminder_day = due + timedelta(days=self.company.dunning_policy_id.new_days + second.trigger_days)
         self.run_day(reminder_day - timedelta(days=1))
         self.assertEqual(self.actions(self.newcomer).level_id, first)
         self.run_day(reminder_day)

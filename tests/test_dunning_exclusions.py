@@ -50,7 +50,16 @@ class TestDunningExclusions(DunningRunCommon):
         self.assertEqual(result["followups"][0]["level"], self.levels[1])
         self.assertTrue(result["followups"][0]["broken_promise"])
         self.assertEqual(invoice.dunning_level_id, self.levels[1])
-        self.assertFalse(invoice.dunning_promise_date)
+        # the follow-up ends the promise without clearing it (a simulation of the past replays it)
+        promise = (invoice.dunning_promise_date, invoice.dunning_promise_ended_date)
+        self.assertEqual(promise, (self.d("2025-02-10"), self.d("2025-02-11")))
+        # an ended promise, still broken, escalates no more: the next level (+30, reached) waits for its interval
+        result = self._run("2025-02-12")
+        self.assertFalse(result["followups"])
+        self.assertEqual([entry["reason"] for entry in result["skipped"]], ["interval"])
+        result = self._run("2025-02-25")  # 14 days after the last follow-up
+        self.assertEqual(result["followups"][0]["level"], self.levels[2])
+        self.assertFalse(result["followups"][0]["broken_promise"])
 
     def test_broken_promise_ignores_the_interval(self):
         invoice = self._invoice(self.customer, 100, "2025-01-01")

@@ -166,14 +166,27 @@ class TestDunningJobs(DunningRunCommon):
 
     def test_settings_are_bounded(self):
         for values, message in (
-            ({"dunning_behaviour_window_days": 10}, "between 30 and 3650"),
             ({"dunning_max_retries": 0}, "between 1 and 10"),
             ({"dunning_min_amount": -1}, "cannot be negative"),
             ({"dunning_responsible_id": False}, "default collections responsible"),
         ):
             with self.assertRaisesRegex(ValidationError, message), self.env.cr.savepoint():
                 self.company.write(values)
-        self.company.dunning_behaviour_window_days = 30
+        # the payment-behaviour and tolerance settings live on the company's current policy
+        policy = self.company.dunning_policy_id
+        for values, message in (
+            ({"window_days": 10}, r"Payment History Window \(days\) must be between 30 and 3650 \(got 10\)"),
+            ({"risk_percent": 0}, "between 1 and 100"),
+            ({"late_days": 4}, "between 5 and 90"),
+            ({"prior_weight": -1}, "between 0 and 50"),
+            ({"new_invoice_days": 61}, "between 0 and 60"),
+        ):
+            with self.assertRaisesRegex(ValidationError, message), self.env.cr.savepoint():
+                policy.write(values)
+        policy.window_days = 30
+        # the settings form writes the same policy, with the same bounds
+        with self.assertRaisesRegex(ValidationError, "between 30 and 3650"), self.env.cr.savepoint():
+            self.env["res.config.settings"].create({"dunning_behaviour_window_days": 10}).execute()
 
     def test_scheduled_actions_share_one_prefix(self):
         names = [self.env.ref(xmlid).name for xmlid in JOB_CRONS.values()]

@@ -7,25 +7,26 @@ from .common import DunningRunCommon
 
 DUE = date(2026, 3, 2)
 
-#: the shipped ladders as README.md documents them: (level, days after the due date plus the tolerance; negative:
-#: before the due date, whatever the tolerance)
+#: the shipped ladders as doc/run.md documents them, every one at the pace of the fixed ladder (post-due levels at
+#: 1, 15, 30 and 45 days, 14 days apart): (level, days after the due date plus the tolerance; negative: before the
+#: due date, whatever the tolerance)
 DOCUMENTED = {
-    "new": [("Courtesy notice", -3), ("Reminder 1", 1), ("Reminder 2", 12), ("Phone call", 22), ("Formal notice", 35)],
-    "good": [("Reminder 1", 0), ("Reminder 2", 15), ("Phone call", 30), ("Formal notice", 45)],
-    "occasional": [("Reminder 1", 0), ("Reminder 2", 10), ("Phone call", 20), ("Formal notice", 30)],
+    "new": [("Courtesy notice", -3), ("Reminder 1", 1), ("Reminder 2", 15), ("Phone call", 30), ("Formal notice", 45)],
+    "good": [("Reminder 1", 1), ("Reminder 2", 15), ("Phone call", 30), ("Formal notice", 45)],
+    "occasional": [("Reminder 1", 1), ("Reminder 2", 15), ("Phone call", 30), ("Formal notice", 45)],
     "risky": [
         ("Courtesy notice", -5),
         ("Reminder", 1),
-        ("Firm reminder", 10),
-        ("Phone call", 15),
-        ("Formal notice", 25),
+        ("Firm reminder", 15),
+        ("Phone call", 30),
+        ("Formal notice", 45),
     ],
     "bad": [
         ("Courtesy notice", -5),
         ("Reminder", 1),
-        ("Firm reminder", 10),
-        ("Phone call", 15),
-        ("Formal notice", 25),
+        ("Firm reminder", 15),
+        ("Phone call", 30),
+        ("Formal notice", 45),
     ],
 }
 
@@ -71,9 +72,11 @@ class TestDunningShippedLadders(DunningRunCommon):
         for day, partner_id, level_id, _invoices in details.log:
             sent[customers[partner_id]].append((details.levels[level_id]["label"].split(" / ")[1], day))
         for segment, ladder in DOCUMENTED.items():
-            # without payment history: new customers get their default (5 days), the others their usual delay (0)
-            # plus the margin (4 days), within their segment's cap (bad payers: 0)
+            # without payment history: new customers get their default (5 days); the others none, their risk being
+            # the company's alone, which has no paid invoice either (p = 1.0): (0 + 3 x 1.0) / (0 + 3) = 100 % on
+            # day 0
             tolerance = self.env["res.partner"]._dunning_tolerance_decision(settings, empty, segment)[0]
+            self.assertEqual(tolerance, 5 if segment == "new" else 0, segment)
             expected = [
                 (name, DUE + timedelta(days=trigger if trigger < 0 else max(1, tolerance + trigger)))
                 for name, trigger in ladder
@@ -81,7 +84,12 @@ class TestDunningShippedLadders(DunningRunCommon):
             self.assertEqual(sent[segment], expected, f"{segment} (tolerance {tolerance})")
         self.assertEqual(
             [day - DUE for _name, day in sent["new"]],
-            [timedelta(days=days) for days in (-3, 6, 17, 27, 40)],
+            [timedelta(days=days) for days in (-3, 6, 20, 35, 50)],
             "new customers: courtesy 3 days before the due date, first reminder at due + 5 + 1, not 14 days after "
             "the courtesy notice",
+        )
+        self.assertEqual(
+            [day - DUE for _name, day in sent["bad"]],
+            [timedelta(days=days) for days in (-5, 1, 15, 30, 45)],
+            "bad payers: no tolerance, the fixed ladder's days after a courtesy notice",
         )

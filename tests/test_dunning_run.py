@@ -9,20 +9,23 @@ class TestDunningRunDecision(DunningRunCommon):
     def test_default_scenario_for_every_segment(self):
         scenarios = self.env["account.dunning.scenario"].search([("company_id", "=", self.company.id)])
         self.assertEqual(sorted(scenarios.segment_ids.mapped("code")), ["bad", "good", "new", "occasional", "risky"])
-        self.assertEqual(self.levels.mapped("trigger_days"), [0, 15, 30, 45])
+        # every shipped ladder at the fixed ladder's pace: +1, +15, +30, +45, 14 days apart
+        self.assertEqual(self.levels.mapped("trigger_days"), [1, 15, 30, 45])
         risky = scenarios.filtered(lambda s: "risky" in s.segment_ids.mapped("code"))
-        self.assertEqual(risky._get_ordered_levels().mapped("trigger_days"), [-5, 1, 10, 15, 25])
+        self.assertEqual(risky._get_ordered_levels().mapped("trigger_days"), [-5, 1, 15, 30, 45])
+        self.assertEqual(set(scenarios.level_ids.mapped("interval_days")), {14})
 
     def test_trigger_waits_for_the_personal_tolerance(self):
         self.customer.with_company(self.company).sudo().dunning_tolerance_days = 10
         invoice = self._invoice(self.customer, 100, "2025-01-01")
-        self.assertFalse(self._run("2025-01-10")["followups"])
+        # reminder 1 at due + 10 + its trigger (1)
+        self.assertFalse(self._run("2025-01-11")["followups"])
         self.assertFalse(self._actions())
-        self._run("2025-01-11")
+        self._run("2025-01-12")
         action = self._actions()
         self.assertEqual(action.level_id, self.levels[0])
         self.assertEqual(invoice.dunning_level_id, self.levels[0])
-        self.assertEqual(invoice.dunning_last_date, self.d("2025-01-11"))
+        self.assertEqual(invoice.dunning_last_date, self.d("2025-01-12"))
 
     def test_courtesy_level_before_the_due_date(self):
         risky = self._create_customer("Risky SA", segment="risky", email="risky@example.com")
@@ -60,6 +63,27 @@ class TestDunningRunDecision(DunningRunCommon):
         self.assertEqual(invoice.dunning_level_id, self.levels[0])
         self._run("2025-01-28")
         self.assertEqual(invoice.dunning_level_id, self.levels[1])
+
+    def test_newly_late_invoice_waits_a_week_escalations_the_full_interval(self):
+        self.assertEqual(self.company._dunning_policy_settings()["new_invoice_days"], 7)
+        older = self._invoice(self.customer, 100, "2025-01-01")
+        self._run("2025-01-02")  # reminder 1 (+1)
+        self._run("2025-01-16")  # reminder 2 (+15), 14 days later
+        self.assertEqual(older.dunning_level_id, self.levels[1])
+        newer = self._invoice(self.customer, 200, "2025-01-20")
+        # the newer invoice reaches reminder 1 on 21 January, never reminded while its customer is at reminder 2:
+        # it gets reminder 2 once 7 days have passed since the last follow-up (not the level's 14)
+        result = self._run("2025-01-22")
+        self.assertEqual([entry["reason"] for entry in result["skipped"]], ["interval"])
+        result = self._run("2025-01-23")
+        self.assertEqual(result["followups"][0]["level"], self.levels[1])
+        self.assertEqual(result["followups"][0]["moves"], older | newer)
+        self.assertEqual(newer.dunning_level_id, self.levels[1])
+        # the older invoice reaches the call (+30) on 31 January: an escalation waits the full 14 days
+        result = self._run("2025-02-05")
+        self.assertEqual([entry["reason"] for entry in result["skipped"]], ["interval"])
+        result = self._run("2025-02-06")
+        self.assertEqual(result["followups"][0]["level"], self.levels[2])
 
     def test_one_followup_per_customer_with_all_invoices_and_currencies(self):
         other_currency = self.setup_other_currency("USD", rates=[("2024-01-01", 2.0)])

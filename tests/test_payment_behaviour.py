@@ -64,7 +64,7 @@ class TestPaymentStatistics(PaymentBehaviourCommon):
         self.assertEqual(stats["overdue_amount"], 0.0)
 
     def test_grace_period(self):
-        self.company.dunning_behaviour_grace_days = 10
+        self.company.dunning_policy_id.grace_days = 10  # the settings in use: the company's current policy
         stats = self.stats(self.customer)
         self.assertEqual(stats["late_count"], 1)
         self.assertAlmostEqual(stats["late_ratio"], 0.25)
@@ -140,7 +140,7 @@ class TestPaymentStatistics(PaymentBehaviourCommon):
         stats = self.stats(customer)
         self.assertEqual(stats["count"], 1)
         self.assertEqual(stats["delay_avg"], 10.0)
-        self.company.dunning_behaviour_window_days = 366
+        self.company.dunning_policy_id.window_days = 366
         self.assertEqual(self.stats(customer)["count"], 2)
         self.assertEqual(self.stats(customer, as_of=date(2026, 6, 29))["count"], 2)
 

@@ -1,7 +1,5 @@
 from datetime import date, timedelta
 
-from psycopg2 import IntegrityError
-
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, freeze_time, new_test_user, tagged
@@ -23,10 +21,11 @@ class TestPaymentSegments(PaymentBehaviourCommon):
     def test_always_ten_days_late_is_a_habit(self):
         customer = self.make_customer("Habit")
         self.make_history(customer, [10] * 6)
-        self.assertSegment(customer, "occasional")
-        tolerance = customer.with_company(self.company).dunning_tolerance_days
-        self.assertGreaterEqual(tolerance, 10)
-        self.assertLessEqual(tolerance, 14)
+        # risk method, the company's history being these 6 invoices only (prior p(k) = the company's seriously late
+        # / still unpaid k days after the due date, 1.0 when none is): k = 0..9: its 6 invoices are still unpaid,
+        # none ended 15 days late (p = 0 / 6): (0 + 3 x 0) / (6 + 3) = 0; k = 10: none still unpaid (p = 1.0):
+        # (0 + 3 x 1.0) / (0 + 3) = 100 % >= 44 %: 10 days, within the occasional cap of 20
+        self.assertSegment(customer, "occasional", tolerance=10)
         self.assertEqual(
             customer.dunning_segment_explanation,
             "Pays 10 days late on average; 6 of its last 6 paid invoices were late. Rule: Pays late now and then.",
@@ -35,8 +34,9 @@ class TestPaymentSegments(PaymentBehaviourCommon):
     def test_always_on_time_is_a_good_payer(self):
         customer = self.make_customer("On Time")
         self.make_history(customer, [0, -3, 0, -1, 0])
-        self.assertSegment(customer, "good")
-        self.assertEqual(customer.with_company(self.company).dunning_tolerance_days, 4)  # median 0 + margin 4
+        # never late, in a company whose invoices were never late either: nothing says waiting pays (p(0) = 1.0),
+        # k = 0: (0 + 3 x 1.0) / (0 + 3) = 100 %: no tolerance, a reminder the day after the due date
+        self.assertSegment(customer, "good", tolerance=0)
         self.assertEqual(
             customer.dunning_segment_explanation, "Pays on time on average; 0 of its last 5 paid invoices were late."
         )
@@ -45,7 +45,7 @@ class TestPaymentSegments(PaymentBehaviourCommon):
         customer = self.make_customer("Newcomer")
         self.make_history(customer, [40, 40])  # two invoices: below the minimum history of 3
         self.assertSegment(customer, "new", tolerance=5)
-        self.company.dunning_tolerance_new_days = 9
+        self.company.dunning_policy_id.new_days = 9  # the settings in use: the company's current policy
         customer._dunning_recompute_payment_stats(self.company)
         self.assertSegment(customer, "new", tolerance=9)
         nobody = self.make_customer("Nobody")
@@ -57,9 +57,22 @@ class TestPaymentSegments(PaymentBehaviourCommon):
         self.make_history(steady, [12] * 6)
         self.make_history(erratic, [0, 40, 0, 30, 0, 2])  # average 12 as well
         self.make_history(worsening, [2, 6, 10, 14, 18, 22])  # average 12 as well
-        self.assertSegment(steady, "occasional")
-        # erratic: usually 1 day late (+ margin 4), but irregular: min(5, 12 days of an irregular habit) = 5
-        self.assertSegment(erratic, "risky", tolerance=5)
+        # the nightly job: each customer's tolerance weighs the company's history of all 18 invoices
+        (steady | erratic | worsening)._dunning_recompute_payment_stats(self.company)
+        # The company's delays (capped at 15): 0 x3, 2 x2, 6, 10, 12 x6, 14, 15 x4 (40, 30, 18, 22). Still unpaid k
+        # days after the due date: k = 0-1: 15, k = 2-5: 13, k = 6-9: 12, k = 10-11: 11, k = 12-13: 5, k = 14: 4;
+        # 4 ended 15 days late: p = 4/15, 4/13, 4/12, 4/11, 4/5, 4/4.
+        # steady, 6 x 12 days: k = 0-11: (0 + 3p) / (6 + 3) <= 3 x 4/11 / 9 = 12 %; k = 12: none still unpaid,
+        # (0 + 3 x 4/5) / (0 + 3) = 80 %: 12 days, its habit
+        self.assertSegment(steady, "occasional", tolerance=12)
+        # erratic: 3 late invoices (40, 30, 2), 2 of them 15 days late or more; k = 0:
+        # (2 + 3 x 4/15) / (3 + 3) = 2.8 / 6 = 47 % >= 44 %: chased at once, within the risky cap of 12
+        self.assertSegment(erratic, "risky", tolerance=0)
+        self.assertEqual(
+            erratic.with_company(self.company).dunning_tolerance_explanation,
+            "No tolerance: 2 of its 3 late invoices ended 15 days late or more (a risk of 47 % with the company's "
+            "history).",
+        )
         # worsening: its last three delays grew by 4 days each time, 8 in all: going bad, no tolerance
         self.assertSegment(worsening, "risky", tolerance=0)
         self.assertIn("erratic", erratic.dunning_segment_explanation)
@@ -81,8 +94,9 @@ class TestPaymentSegments(PaymentBehaviourCommon):
         self.make_history(customer, [0, 0, 0])
         self.make_invoice(customer, TODAY - timedelta(days=50))
         customer._dunning_recompute_payment_stats(self.company)
-        # its own habit is punctual (0 + margin 4, within the risky cap); its late invoice leaves the others no slack
-        self.assertSegment(customer, "risky", tolerance=4)
+        # never paid late, in a company whose paid invoices were never late (p(0) = 1.0): k = 0,
+        # (0 + 3 x 1.0) / (0 + 3) = 100 %: no tolerance
+        self.assertSegment(customer, "risky", tolerance=0)
 
     def test_rule_average_30_days_is_risky(self):
         customer = self.make_customer("Month Late")
@@ -117,34 +131,50 @@ class TestPaymentSegments(PaymentBehaviourCommon):
         with self.assertRaisesRegex(UserError, "needs at least one threshold"):
             self.env["account.dunning.segment.rule"].create({"name": "Empty", "segment": "bad"})
 
-    def test_tolerance_cap(self):
+    def test_tolerance_cap_is_a_ceiling(self):
         customer = self.make_customer("Habit")
         self.make_history(customer, [10] * 6)
-        self.assertSegment(customer, "occasional", tolerance=14)  # 10 + margin 4, within the cap of 20
-        # a tolerance shorter than the habit saves no reminder, it only sends it later: beyond the cap, none
-        self.company.dunning_tolerance_cap_occasional = 8
+        # k = 0..9: (0 + 3 x 0) / (6 + 3) = 0; k = 10: (0 + 3 x 1.0) / (0 + 3) = 100 %: 10 days, within the cap of 20
+        self.assertSegment(customer, "occasional", tolerance=10)
+        # a cap below: the risk is still 0 on day 8, the cap gives 8 days (no longer none beyond the cap)
+        self.company.dunning_policy_id.cap_occasional = 8
         customer._dunning_recompute_payment_stats(self.company)
-        self.assertSegment(customer, "occasional", tolerance=0)
-        self.assertIn("more than the 8 days", customer.dunning_tolerance_explanation)
+        self.assertSegment(customer, "occasional", tolerance=8)
+        self.assertEqual(
+            customer.with_company(self.company).dunning_tolerance_explanation,
+            "Tolerance 8 days: the most its segment may be given.",
+        )
+        # a cap above the risk's day changes nothing: 10 days
+        self.company.dunning_policy_id.cap_occasional = 12
+        customer._dunning_recompute_payment_stats(self.company)
+        self.assertSegment(customer, "occasional", tolerance=10)
 
-    def test_tolerance_statistic(self):
+    def test_habit_method_and_its_statistic(self):
         customer = self.make_customer("Skewed")
         self.make_history(customer, [0, 8, 0, 9, 0])  # late 40%: occasional, steady trend
-        self.company.dunning_tolerance_spread_days = 0  # the statistic alone (the spread is 8 - 0 days)
-        self.assertSegment(customer, "occasional")
+        # risk method (default), the company's history being these 5 invoices: delays 0 x3, 8, 9; k = 0..7: 2 still
+        # unpaid, none ended 15 days late (p = 0): 0; k = 8: 1 still unpaid (p = 0): 0; k = 9: none (p = 1.0):
+        # (0 + 3 x 1.0) / (0 + 3) = 100 %: 9 days, the longest it ever took
+        self.assertSegment(customer, "occasional", tolerance=9)
+        policy = self.company.dunning_policy_id
+        policy.tolerance_method = "habit"  # the usual delay + the margin of 4 days, at most the cap, nothing else
         customer._dunning_recompute_payment_stats(self.company)
         self.assertSegment(customer, "occasional", tolerance=4)  # median 0 + margin 4
-        self.company.dunning_tolerance_statistic = "p75"
+        policy.statistic = "p75"
         customer._dunning_recompute_payment_stats(self.company)
         self.assertSegment(customer, "occasional", tolerance=12)  # p75 8 + 4
-        self.company.dunning_tolerance_statistic = "avg"
+        # 75th percentile - median = 8 days: irregular
+        self.assertEqual(
+            customer.with_company(self.company).dunning_tolerance_explanation,
+            "Tolerance 12 days: pays within 8 days of the due date three times out of four, irregularly.",
+        )
+        policy.statistic = "avg"
         customer._dunning_recompute_payment_stats(self.company)
         self.assertSegment(customer, "occasional", tolerance=7)  # 3.4 -> 3 + 4
-        # irregular: a quarter of its invoices 8 days later than usual, more than the steady spread of 4 days
-        self.company.dunning_tolerance_spread_days = 4
-        self.company.dunning_tolerance_irregular_days = 5
+        policy.statistic = "p75"
+        policy.cap_occasional = 10
         customer._dunning_recompute_payment_stats(self.company)
-        self.assertSegment(customer, "occasional", tolerance=5)  # min(7, 5)
+        self.assertSegment(customer, "occasional", tolerance=10)  # min(8 + 4, the cap of 10)
 
     def test_manual_override_with_reason(self):
         manager = new_test_user(
@@ -158,7 +188,8 @@ class TestPaymentSegments(PaymentBehaviourCommon):
         wizard_form.segment = "risky"
         wizard_form.reason = "Payment plan broken twice"
         wizard_form.save().action_apply()
-        self.assertSegment(customer, "risky", tolerance=0)
+        # risky, cap 12: its own risk still gives 10 days (k = 0..9: 0; k = 10: 100 %)
+        self.assertSegment(customer, "risky", tolerance=10)
         self.assertEqual(customer.dunning_segment_explanation, "Segment set manually: Payment plan broken twice")
         # the reason goes to the segment history (accounting only), not to the chatter every employee reads
         change = customer.dunning_segment_change_ids
@@ -173,7 +204,7 @@ class TestPaymentSegments(PaymentBehaviourCommon):
         with self.assertRaisesRegex(UserError, "Give a reason"):
             customer._dunning_set_segment_override("good", "  ")
         customer._dunning_set_segment_override(False, "Plan respected again")
-        self.assertSegment(customer, "occasional", tolerance=14)
+        self.assertSegment(customer, "occasional", tolerance=10)
         latest = customer.dunning_segment_change_ids.sorted("id")[-1]
         self.assertEqual(
             (latest.reason, latest.segment_after, latest.manual), ("Plan respected again", "occasional", False)
@@ -265,9 +296,19 @@ class TestPaymentBehaviourTriggers(PaymentBehaviourCommon):
     def test_settings_and_forms(self):
         with mute_logger("odoo.tests.form.onchange"), Form(self.env["res.config.settings"]) as settings:
             settings.dunning_behaviour_window_days = 180
-            settings.dunning_tolerance_statistic = "p75"
-        self.assertEqual(self.company.dunning_behaviour_window_days, 180)
-        self.assertEqual(self.company.dunning_tolerance_statistic, "p75")
+            settings.dunning_tolerance_risk_percent = 50  # shown with the risk method (default)
+            settings.dunning_tolerance_prior_weight = 2.5
+            settings.dunning_tolerance_method = "habit"
+            settings.dunning_tolerance_statistic = "p75"  # shown with the habit method
+            settings.dunning_new_invoice_days = 3
+        # the settings form edits the company's current policy, the settings in use
+        policy = self.company.dunning_policy_id
+        self.assertEqual(
+            (policy.window_days, policy.statistic, policy.tolerance_method, policy.risk_percent, policy.prior_weight),
+            (180, "p75", "habit", 50, 2.5),
+        )
+        self.assertEqual(policy.new_invoice_days, 3)
+        self.assertEqual(self.company._dunning_policy_settings()["window_days"], 180)
         customer = self.make_customer("Form")
         Form(customer.with_user(self.billing), view="account.view_partner_property_form")
         groups = (
@@ -286,83 +327,3 @@ class TestPaymentBehaviourTriggers(PaymentBehaviourCommon):
         rule_form.min_late_ratio = 0.5
         self.assertTrue(rule_form.save())
         self.assertEqual(Command.clear(), (5, 0, 0))
-
-
-@freeze_time(TODAY)
-@tagged("post_install", "-at_install")
-class TestPaymentIncidents(PaymentBehaviourCommon):
-    """Disputes and formal notices inside the window are incidents that the default rules class as risky."""
-
-    def segment(self, partner):
-        return partner.with_company(self.company).dunning_segment
-
-    def test_rule_three_disputes_is_risky_even_once_resolved(self):
-        customer = self.make_customer("Quarrelsome")
-        self.make_history(customer, [0, 0, 0])
-        invoices = self.env["account.move"].union(
-            *(self.make_invoice(customer, TODAY + timedelta(days=10 + day)) for day in range(3))
-        )
-        invoices[:2]._dunning_set_dispute("Goods damaged")
-        customer._dunning_recompute_payment_stats(self.company)
-        self.assertEqual(self.segment(customer), "good")
-        self.assertEqual(customer.with_company(self.company).dunning_dispute_count, 2)
-        invoices[2]._dunning_set_dispute("Wrong quantity")
-        invoices.action_dunning_resolve_dispute()
-        customer._dunning_recompute_payment_stats(self.company)
-        partner = customer.with_company(self.company)
-        self.assertEqual(partner.dunning_segment, "risky")
-        self.assertEqual(partner.dunning_dispute_count, 3)
-        self.assertIn("Incidents: 3 disputed invoices.", partner.dunning_segment_explanation)
-        self.assertIn("Disputed three invoices or more", partner.dunning_segment_explanation)
-        self.assertEqual(invoices[0].dunning_dispute_date, TODAY)
-        # as of the day before the disputes, they did not exist yet
-        self.assertEqual(self.stats(customer, as_of=TODAY - timedelta(days=1))["dispute_count"], 0)
-
-    def test_disputes_outside_the_window_are_forgotten(self):
-        customer = self.make_customer("Old Quarrel")
-        self.make_history(customer, [0, 0, 0])
-        invoices = self.env["account.move"].union(*(self.make_invoice(customer, TODAY) for _i in range(3)))
-        invoices._dunning_set_dispute("Late delivery")
-        later = TODAY + timedelta(days=self.company.dunning_behaviour_window_days)
-        self.assertEqual(self.stats(customer, as_of=later - timedelta(days=1))["dispute_count"], 3)
-        self.assertEqual(self.stats(customer, as_of=later)["dispute_count"], 0)
-
-    def test_rule_a_formal_notice_is_risky(self):
-        customer = self.make_customer("Noticed")
-        self.make_history(customer, [0, 0, 0])
-        invoice = self.make_invoice(customer, TODAY - timedelta(days=20))
-        levels = self.env["account.dunning.level"].search([("company_id", "=", self.company.id)])
-        notice = levels.filtered(lambda level: level.letter_variant == "formal_notice")[:1]
-        reminder = levels.filtered(lambda level: level.letter_variant == "reminder")[:1]
-        Action = self.env["account.dunning.action"].sudo()  # follow-ups are made by the run only
-        values = {"partner_id": customer.id, "company_id": self.company.id, "move_ids": invoice.ids}
-        Action.create({**values, "level_id": reminder.id, "date": TODAY - timedelta(days=5), "state": "done"})
-        Action.create({**values, "level_id": notice.id, "date": TODAY - timedelta(days=2), "state": "cancelled"})
-        customer._dunning_recompute_payment_stats(self.company)
-        self.assertEqual(self.segment(customer), "good", "reminders and cancelled notices are no incident")
-        Action.create({**values, "level_id": notice.id, "date": TODAY - timedelta(days=1), "state": "done"})
-        customer._dunning_recompute_payment_stats(self.company)
-        partner = customer.with_company(self.company)
-        self.assertEqual(partner.dunning_segment, "risky")
-        self.assertEqual(partner.dunning_formal_notice_count, 1)
-        # risky: the risky customers' ladder; its own habit (on time, + margin 4) stays within the risky cap of 12,
-        # but its invoice 20 days late leaves its other invoices no slack while it is open
-        self.assertEqual(partner.dunning_tolerance_days, 4)
-        self.assertIn("Received a formal notice", partner.dunning_segment_explanation)
-        self.assertEqual(self.stats(customer, as_of=TODAY - timedelta(days=2))["formal_notice_count"], 0)
-
-    def test_incident_thresholds_cannot_be_negative(self):
-        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
-            self.env["account.dunning.segment.rule"].create(
-                {"name": "Negative", "segment": "bad", "min_delay_avg": 1, "min_dispute_count": -1}
-            )
-
-    def test_default_rules_are_named_in_every_installed_language(self):
-        self.env["res.lang"]._activate_lang("fr_FR")
-        self.env["ir.module.module"]._load_module_terms(["account_dunning"], ["fr_FR"], overwrite=True)
-        company = self.env["res.company"].with_context(lang="fr_FR").create({"name": "Filiale FR"})
-        rule = self.env["account.dunning.segment.rule"].search(
-            [("company_id", "=", company.id), ("min_formal_notice_count", "=", 1)]
-        )
-        self.assertEqual(rule.with_context(lang="en_US").name, "Received a formal notice")
-        self.assertEqual(rule.with_context(lang="fr_FR").name, "A reçu une mise en demeure")
