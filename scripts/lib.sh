@@ -32,12 +32,16 @@ Details: $(printf '%s' "$out" | tail -n 1)"
     ODOO_ADDONS=$(printf '%s' "$out" | tail -n 1)
 }
 
-# Installs requirements.txt when one of its requirements is not satisfied.
-ensure_requirements() {
-    if "$PYTHON" - "$REPO_DIR/requirements.txt" <<'EOF' 2>/dev/null
+# Prints the requirements of requirements.txt that $PYTHON does not satisfy, one a line:
+# "NAME SPECIFIER missing", or "NAME SPECIFIER VERSION" when another version is installed.
+unmet_requirements() {
+    "$PYTHON" - "$REPO_DIR/requirements.txt" <<'EOF'
 import sys
 from importlib import metadata
-from packaging.requirements import Requirement
+try:
+    from packaging.requirements import Requirement
+except ImportError:  # a fresh virtual environment may lack it; pip carries a copy
+    from pip._vendor.packaging.requirements import Requirement
 for line in open(sys.argv[1]):
     line = line.split("#")[0].strip()
     if not line:
@@ -45,15 +49,44 @@ for line in open(sys.argv[1]):
     req = Requirement(line)
     if req.marker and not req.marker.evaluate():
         continue
-    if not req.specifier.contains(metadata.version(req.name), prereleases=True):
-        raise SystemExit(1)
+    try:
+        version = metadata.version(req.name)
+    except metadata.PackageNotFoundError:
+        print(req.name, req.specifier or "-", "missing")
+        continue
+    if not req.specifier.contains(version, prereleases=True):
+        print(req.name, req.specifier, version)
 EOF
-    then
+}
+
+# Installs requirements.txt when one of its requirements is not satisfied (demo, benchmark, screenshots).
+ensure_requirements() {
+    local unmet
+    if unmet=$(unmet_requirements 2>/dev/null) && [ -z "$unmet" ]; then
         return 0
     fi
     log "installing Python requirements (requirements.txt)"
     "$PYTHON" -m pip install --quiet --disable-pip-version-check -r "$REPO_DIR/requirements.txt" \
         || die "could not install requirements.txt"
+}
+
+# The test command installs nothing: it judges the environment as it is. A requirement missing (websocket-client,
+# without which Odoo skips every browser tour) stops it with the command that installs it; another version than
+# the one of requirements.txt is only noted.
+check_requirements() {
+    local unmet missing hint=
+    unmet=$(unmet_requirements) || die "'$PYTHON' could not read requirements.txt"
+    missing=$(printf '%s\n' "$unmet" | awk '$3 == "missing" {print "  " $1 ($2 == "-" ? "" : $2)}')
+    if [ -n "$missing" ]; then
+        case "$missing" in
+            *websocket-client*) hint=$'\n''Without websocket-client, Odoo would skip every browser tour.' ;;
+        esac
+        die "'$PYTHON' lacks these requirements of requirements.txt:
+$missing
+Install them with: $PYTHON -m pip install -r $REPO_DIR/requirements.txt$hint"
+    fi
+    printf '%s\n' "$unmet" | awk 'NF == 3 && $3 != "missing" {print $1 " " $3 " is installed, requirements.txt asks " $2}' \
+        | while read -r line; do log "note: $line"; done
 }
 
 # A folder outside the repository, stable for this checkout (demo and benchmark reuse it between runs).
@@ -151,6 +184,16 @@ pg_ensure() {
         log "no PostgreSQL server answers: using a private cluster in $dir"
         pg_start_private "$dir"
     fi
+}
+
+# CPU seconds used so far by the private cluster in $1: its server and the connections it served (Linux only).
+pg_cpu_seconds() {
+    local pid ticks
+    pid=$(head -n 1 "$1/data/postmaster.pid" 2>/dev/null) && [ -r "/proc/$pid/stat" ] || return 0
+    ticks=$(getconf CLK_TCK 2>/dev/null) || return 0
+    # after "pid (name) ", fields 12 to 15 are its user and system time and those of its ended children
+    cat "/proc/$pid/stat" $(pgrep -P "$pid" 2>/dev/null | sed 's|.*|/proc/&/stat|') 2>/dev/null \
+        | awk -v ticks="$ticks" '{ sub(/^.*\) /, ""); total += $12 + $13 + $14 + $15 } END { printf "%d", total / ticks }'
 }
 
 # Drops database $1 if it exists.
