@@ -58,6 +58,9 @@ class DunningItem:
     in_payment: bool = False
     promise_date: date | None = None
     promise_broken: bool = False  # the promised date passed without the promised amount paid
+    # flagged "no follow-up" (a credit note under negotiation, a disputed delivery): out of the chase, still counted
+    # in the statistics; as of a past day: flagged on or before that day and not lifted by then
+    no_followup: bool = False
 
 
 @dataclass(slots=True)
@@ -73,3 +76,6 @@ class DunningCustomer:
     settings: dict  # tolerance settings of the policy (res.company._dunning_policy_settings())
     credit: float = 0.0  # unreconciled payments and credit notes, company currency
     excluded: bool = False
+    # calls of its latest follow-up that ended "no answer", logged on or before the day: at the company's maximum
+    # of attempts the customer goes one level up at once (account.dunning.call)
+    unanswered_calls: int = 0
