@@ -89,9 +89,10 @@ class AccountDunningRun(models.AbstractModel):
 
     @api.model
     def _create_actions(self, company, date, followups):
-        """Create new follow-up records, all at once or, if that fails, one by one."""
+        """Create new follow-up records, all at once or, if that fails, one by one; their chatter (creation note,
+        followers) is written for the batch afterwards (account_dunning_run_record.py)."""
         # sudo: follow-ups are created by the run only (its caller was checked); the creator stays the user
-        action_model = self.env["account.dunning.action"].sudo()
+        action_model = self.env["account.dunning.action"].sudo().with_context(tracking_disable=True)
         try:
             with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
                 actions = action_model.create(
@@ -101,9 +102,16 @@ class AccountDunningRun(models.AbstractModel):
         except Exception:  # retried one by one below, where each failure is reported
             self.env.invalidate_all()
         else:
-            for followup, action in zip(followups, actions.sudo(False), strict=True):
+            actions = actions.with_env(self.env)
+            for followup, action in zip(followups, actions, strict=True):
                 followup["action"] = action
+            self._log_creation(actions.sudo())
             return
+        self._create_actions_one_by_one(action_model, company, date, followups)
+
+    @api.model
+    def _create_actions_one_by_one(self, action_model, company, date, followups):
+        """Create the follow-ups one by one, each in a savepoint: only the customers at fault are left out."""
         for followup in followups:
             try:
                 with self.env.cr.savepoint():
@@ -117,7 +125,8 @@ class AccountDunningRun(models.AbstractModel):
                 self.env.invalidate_all()
                 followup["reason"] = "error"
                 continue
-            followup["action"] = action.sudo(False)
+            followup["action"] = action.with_env(self.env)
+        self._log_creation(self.env["account.dunning.action"].sudo().union(*(f["action"] for f in followups)))
 
     @api.model
     def _prepare_action_vals(self, company, date, followup):

@@ -1,0 +1,118 @@
+from odoo import api, fields, models
+from odoo.tools.mail import generate_tracking_message_id
+
+
+class AccountDunningRun(models.AbstractModel):
+    _inherit = "account.dunning.run"  # pylint: disable=consider-merging-classes-inherited
+
+    # Record: the follow-ups sent, and the chatter Odoo would write record by record (creation note, followers,
+    # tracking of their state) written for the whole batch. Per record, Odoo's mail thread costs a message, a
+    # followers query and an "assigned to you" notification per follow-up: the run made one per customer. The
+    # chatter keeps the same messages, except those notifications (the collector finds its work in My Work).
+
+    @api.model
+    def _record_sent(self, actions):
+        """The follow-ups are done: invoices remember their level and date; broken promises are cleared (and kept as
+        the collector's task). Written per level and date, and logged in the chatters of the follow-ups and
+        invoices in one batch."""
+        if not actions:
+            return
+        actions.write({"state": "done", "sent_date": fields.Date.context_today(self)})
+        for (level, date), group in actions.grouped(lambda action: (action.level_id, action.date)).items():
+            # follow-up fields only: no need to resynchronise the invoices' lines (tracked: their own chatter)
+            moves = self.env["account.move"].browse(group.move_ids.ids).with_context(skip_invoice_sync=True)
+            moves.write({"dunning_level_id": level.id, "dunning_last_date": date})
+            moves._dunning_record_broken_promises(date)
+            moves.filtered(
+                lambda move, date=date: move.dunning_promise_date and move.dunning_promise_date < date
+            ).write(
+                {
+                    "dunning_promise_date": False,
+                    "dunning_promise_amount": 0.0,
+                    "dunning_promise_residual": 0.0,
+                    "dunning_promise_recorded_date": False,
+                }
+            )
+        bodies = {
+            action.id: self.env._("Follow-up %(name)s sent: %(level)s.", name=action.name, level=action.level_id.name)
+            for action in actions
+        }
+        move_bodies = {move.id: bodies[action.id] for action in actions for move in action.move_ids}
+        actions._message_log_batch(bodies=bodies)
+        self.env["account.move"].browse(list(move_bodies))._message_log_batch(bodies=move_bodies)
+
+    @api.model
+    def _log_creation(self, actions):
+        """What Odoo's mail thread does when a record is created, for the batch: the creating user follows (unless
+        inactive, like OdooBot), the collections responsible follows with the default subtypes, and a creation note
+        is logged. No "assigned to you" notification: the collector sees its work in My Work."""
+        if not actions:
+            return
+        followers = self.env["mail.followers"]
+        if self.env.user.active:
+            followers._insert_followers(
+                actions._name, actions.ids, self.env.user.partner_id.ids, subtypes=None, customer_ids=[]
+            )
+        default_subtypes = self.env["mail.message.subtype"]._get_auto_subscription_subtypes(actions._name)[1]
+        for user, group in actions.grouped("user_id").items():
+            # sudo: the responsible's partner, whoever runs the follow-ups (as the auto-subscription reads it)
+            partner = user.sudo().partner_id
+            if user.active and partner:
+                followers._insert_followers(
+                    actions._name,
+                    group.ids,
+                    partner.ids,
+                    subtypes={partner.id: default_subtypes},
+                    check_existing=True,
+                    existing_policy="update",
+                )
+        actions._message_log_batch(bodies={action.id: action._creation_message() for action in actions})
+
+    @api.model
+    def _get_tracked_values(self, actions):
+        """The values of the tracked fields of the follow-ups before the run changes them: {id: {field: value}}.
+
+        Values Odoo already keeps for the commit's tracking are taken over (and taken out of its hands), so that one
+        tracking message per follow-up says what changed in the transaction, as Odoo's own would."""
+        tracked = actions._track_get_fields()
+        pending = self.env.cr.precommit.data.get(f"mail.tracking.{actions._name}", {})
+        initial = {}
+        for action in actions:
+            values = {fname: action[fname] for fname in tracked}
+            values.update(pending.pop(action.id, None) or {})
+            initial[action.id] = values
+        return initial
+
+    @api.model
+    def _log_tracking(self, actions, initial):
+        """Log one tracking message per follow-up whose tracked fields changed since `initial`, as Odoo's tracking
+        does at commit (same values, order and author), in one batch."""
+        tracked_fields = actions.fields_get(
+            actions._track_get_fields(), attributes=("string", "type", "selection", "currency_field")
+        )
+        tracking = {}
+        for action in actions.exists():
+            _changes, tracking_value_ids = action._mail_track(tracked_fields, initial[action.id])
+            if tracking_value_ids:
+                tracking[action.id] = tracking_value_ids
+        if not tracking:
+            return
+        author_id, email_from = actions._message_compute_author(None, None, raise_on_email=False)
+        base = {
+            "author_id": author_id,
+            "email_from": email_from,
+            "model": actions._name,
+            "record_alias_domain_id": False,
+            "record_company_id": False,
+            "record_name": False,
+            "message_type": "notification",
+            "is_internal": True,
+            "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
+            "email_add_signature": False,
+            "message_id": generate_tracking_message_id("message-notify"),
+            "reply_to": self.env["mail.thread"]._notify_get_reply_to(default=email_from)[False],
+            "body": "",
+        }
+        actions.sudo()._message_create(
+            [dict(base, res_id=res_id, tracking_value_ids=values) for res_id, values in tracking.items()]
+        )
