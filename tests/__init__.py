@@ -31,3 +31,8 @@ from . import test_dunning_simulation
 from . import test_dunning_tolerance
 from . import test_dunning_ladders
 from . import test_dunning_job_slices
+from . import test_dunning_desk_calls
+from . import test_dunning_desk_tasks
+from . import test_dunning_no_followup
+from . import test_dunning_credit_hold
+from . import test_dunning_run_chatter
