@@ -23,6 +23,7 @@ from . import account_dunning_run
 from . import account_dunning_run_act
 from . import account_dunning_run_send
 from . import account_dunning_run_record
+from . import account_dunning_run_chatter
 from . import account_dunning_run_decide
 from . import account_dunning_ecb_rate
 from . import account_dunning_legal_rate

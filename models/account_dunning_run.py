@@ -75,8 +75,13 @@ class AccountDunningRun(models.AbstractModel):
                 self.env._("Follow-ups cannot be run for a future date (%(date)s).", date=fields.Date.to_string(date))
             )
         self = self.with_company(company)
+        partner_ids = self._select_partner_ids(self.env.company, date)
+        if preview:
+            # nothing is written: one pass over every customer, in a fixed number of queries
+            followups, skipped = self._run_batch(company, date, partner_ids, preview=True)
+            return {"followups": followups, "skipped": skipped}
         result = {"followups": [], "skipped": []}
-        for batch_ids in split_every(self._batch_size, self._select_partner_ids(self.env.company, date)):
+        for batch_ids in split_every(self._batch_size, partner_ids):
             followups, skipped = self._run_batch(company, date, batch_ids, preview=preview)
             result["followups"] += followups
             result["skipped"] += skipped

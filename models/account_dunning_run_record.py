@@ -1,14 +1,14 @@
 from odoo import api, fields, models
-from odoo.tools.mail import generate_tracking_message_id
 
 
 class AccountDunningRun(models.AbstractModel):
     _inherit = "account.dunning.run"  # pylint: disable=consider-merging-classes-inherited
 
     # Record: the follow-ups sent, and the chatter Odoo would write record by record (creation note, followers,
-    # tracking of their state) written for the whole batch. Per record, Odoo's mail thread costs a message, a
-    # followers query and an "assigned to you" notification per follow-up: the run made one per customer. The
-    # chatter keeps the same messages, except those notifications (the collector finds its work in My Work).
+    # tracking of their state) written for the whole batch (account_dunning_run_chatter.py). Per record, Odoo's mail
+    # thread costs a message, a followers query and an "assigned to you" notification per follow-up: the run made one
+    # per customer. The chatter keeps the same messages, except those notifications (the collector finds its work in
+    # My Work).
 
     @api.model
     def _record_sent(self, actions):
@@ -38,8 +38,8 @@ class AccountDunningRun(models.AbstractModel):
             for action in actions
         }
         move_bodies = {move.id: bodies[action.id] for action in actions for move in action.move_ids}
-        actions._message_log_batch(bodies=bodies)
-        self.env["account.move"].browse(list(move_bodies))._message_log_batch(bodies=move_bodies)
+        self._log_notes(actions, bodies)
+        self._log_notes(self.env["account.move"].browse(list(move_bodies)), move_bodies)
 
     @api.model
     def _log_creation(self, actions):
@@ -66,7 +66,7 @@ class AccountDunningRun(models.AbstractModel):
                     check_existing=True,
                     existing_policy="update",
                 )
-        actions._message_log_batch(bodies={action.id: action._creation_message() for action in actions})
+        self._log_notes(actions, {action.id: action._creation_message() for action in actions})
 
     @api.model
     def _get_tracked_values(self, actions):
@@ -95,24 +95,5 @@ class AccountDunningRun(models.AbstractModel):
             _changes, tracking_value_ids = action._mail_track(tracked_fields, initial[action.id])
             if tracking_value_ids:
                 tracking[action.id] = tracking_value_ids
-        if not tracking:
-            return
-        author_id, email_from = actions._message_compute_author(None, None, raise_on_email=False)
-        base = {
-            "author_id": author_id,
-            "email_from": email_from,
-            "model": actions._name,
-            "record_alias_domain_id": False,
-            "record_company_id": False,
-            "record_name": False,
-            "message_type": "notification",
-            "is_internal": True,
-            "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
-            "email_add_signature": False,
-            "message_id": generate_tracking_message_id("message-notify"),
-            "reply_to": self.env["mail.thread"]._notify_get_reply_to(default=email_from)[False],
-            "body": "",
-        }
-        actions.sudo()._message_create(
-            [dict(base, res_id=res_id, tracking_value_ids=values) for res_id, values in tracking.items()]
-        )
+        if tracking:
+            self._log_tracking_values(actions, tracking)

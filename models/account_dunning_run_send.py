@@ -131,22 +131,32 @@ class AccountDunningRun(models.AbstractModel):
         candidates = actions.filtered(lambda action: action.channel_email and not action.level_id.attach_invoices)
         recipients = {action.id: action.partner_id._dunning_get_recipient_email() for action in candidates}
         candidates = candidates.filtered(lambda action: recipients[action.id])
-        for action in candidates:
-            action.email_to = recipients[action.id]
+        self._write_per_record(
+            candidates,
+            "email_to",
+            {action.id: recipients[action.id] for action in candidates if action.email_to != recipients[action.id]},
+        )
         for template, group in candidates.grouped(lambda action: action.level_id.mail_template_id).items():
+            template = template.with_company(group.company_id)
             try:
                 with self.env.cr.savepoint():
-                    created = template.with_company(group.company_id).send_mail_batch(
-                        group.ids, force_send=False, raise_exception=True, email_values={"recipient_ids": []}
-                    )
+                    if self._can_insert_emails(template):
+                        created = self._insert_emails(template, group)
+                    else:
+                        created = {
+                            mail.res_id: mail
+                            for mail in template.send_mail_batch(
+                                group.ids, force_send=False, raise_exception=True, email_values={"recipient_ids": []}
+                            )
+                        }
             except Exception as error:  # retried one by one, to isolate the failing customer
                 _logger.info("Batch rendering of %s failed (%s): sending one by one", template.name, error)
                 self.env.invalidate_all()
                 continue
-            for mail in created:
-                mails[mail.res_id] = mail
-            for action in group:
-                action.mail_message_id = mails[action.id].mail_message_id
+            mails.update(created)
+            self._write_per_record(
+                group, "mail_message_id", {action.id: mails[action.id].mail_message_id.id for action in group}
+            )
         return mails
 
     @api.model
@@ -265,8 +275,11 @@ class AccountDunningRun(models.AbstractModel):
             lambda action: self.env._("Follow-up call: %(level)s", level=action.level_id.name),
             self._get_call_brief,
         )
-        for action, activity in zip(actions, activities, strict=True):
-            action.activity_id = activity
+        self._write_per_record(
+            actions,
+            "activity_id",
+            {action.id: activity.id for action, activity in zip(actions, activities, strict=True)},
+        )
 
     @api.model
     def _schedule_tasks(self, actions, activity_xmlid, summary, note):

@@ -36,3 +36,4 @@ from . import test_dunning_desk_tasks
 from . import test_dunning_no_followup
 from . import test_dunning_credit_hold
 from . import test_dunning_run_chatter
+from . import test_dunning_desk_tours
