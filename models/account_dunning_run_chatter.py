@@ -170,16 +170,16 @@ class AccountDunningRun(models.AbstractModel):
         author_id = self.env.user.partner_id.id
         rows = []
         for action in actions:
-            values = rendered[action.id]
+            values = {key: _column(value) for key, value in rendered[action.id].items()}
             message = {"model": actions._name, "res_id": action.id, "message_type": "email_outgoing"}
             rows.append(
                 {
                     **message,
                     "body": body_field.convert_to_cache(values.get("body_html") or "", message_model) or "",
-                    "subject": values.get("subject") or None,
-                    "email_from": values.get("email_from") or None,
-                    "reply_to": values.get("reply_to") or None,
-                    "mail_server_id": values.get("mail_server_id") or None,
+                    "subject": values.get("subject"),
+                    "email_from": values.get("email_from"),
+                    "reply_to": values.get("reply_to"),
+                    "mail_server_id": values.get("mail_server_id"),
                     "author_id": author_id,
                     "message_id": message_model._get_message_id(message),
                     "record_name": message_model._get_record_name(message) or None,
@@ -191,8 +191,8 @@ class AccountDunningRun(models.AbstractModel):
                 (
                     message_id,
                     rendered[action.id].get("body_html") or "",
-                    rendered[action.id].get("email_to") or None,
-                    rendered[action.id].get("email_cc") or None,
+                    _column(rendered[action.id].get("email_to")),
+                    _column(rendered[action.id].get("email_cc")),
                     "outgoing",
                     bool(rendered[action.id].get("auto_delete")),
                     False,
@@ -200,7 +200,8 @@ class AccountDunningRun(models.AbstractModel):
                 for action, message_id in zip(actions, message_ids, strict=True)
             ]
         )
-        mails = self.env["mail.mail"].browse(mail_ids)
+        # sudo: the queued emails, as send_mail_batch() returns them (users do not read mail.mail)
+        mails = self.env["mail.mail"].sudo().browse(mail_ids)
         return {action.id: mail for action, mail in zip(actions, mails, strict=True)}
 
     @api.model
@@ -248,6 +249,11 @@ class AccountDunningRun(models.AbstractModel):
             )
         )
         records.browse(list(values)).invalidate_recordset([fname, "write_date", "write_uid"])
+
+
+def _column(value):
+    """A rendered value as the ORM stores it: False and None become NULL, anything else (an empty string too) stays."""
+    return None if value is None or value is False else value
 
 
 def _group_by_model(rows):

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 
 class AccountDunningRun(models.AbstractModel):
@@ -20,8 +21,8 @@ class AccountDunningRun(models.AbstractModel):
         actions.write({"state": "done", "sent_date": fields.Date.context_today(self)})
         for (level, date), group in actions.grouped(lambda action: (action.level_id, action.date)).items():
             # follow-up fields only: no need to resynchronise the invoices' lines (tracked: their own chatter)
-            moves = self.env["account.move"].browse(group.move_ids.ids).with_context(skip_invoice_sync=True)
-            moves.write({"dunning_level_id": level.id, "dunning_last_date": date})
+            moves = self.env["account.move"].browse(group.move_ids.ids)
+            self._write_last_level(moves, level, date)
             moves._dunning_record_broken_promises(date)
             moves.filtered(
                 lambda move, date=date: move.dunning_promise_date and move.dunning_promise_date < date
@@ -40,6 +41,25 @@ class AccountDunningRun(models.AbstractModel):
         move_bodies = {move.id: bodies[action.id] for action in actions for move in action.move_ids}
         self._log_notes(actions, bodies)
         self._log_notes(self.env["account.move"].browse(list(move_bodies)), move_bodies)
+
+    @api.model
+    def _write_last_level(self, moves, level, date):
+        """The invoices remember the level and the day of their last follow-up: two plain columns written in one
+        query (through the ORM each invoice's write goes through the whole accounting write, for follow-up fields
+        that nothing else depends on)."""
+        moves.flush_recordset(["dunning_level_id", "dunning_last_date"])
+        self.env.cr.execute(
+            SQL(
+                "UPDATE account_move SET dunning_level_id = %s, dunning_last_date = %s, write_date = %s, "
+                "write_uid = %s WHERE id = ANY(%s)",
+                level.id,
+                date,
+                self.env.cr.now(),
+                self.env.uid,
+                moves.ids,
+            )
+        )
+        moves.invalidate_recordset(["dunning_level_id", "dunning_last_date", "write_date", "write_uid"])
 
     @api.model
     def _log_creation(self, actions):

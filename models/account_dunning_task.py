@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_amount
 
 from ..tools.desk import AGE_DAYS, BROKEN_PROMISE_WEIGHT, RISK_WEIGHTS, TASK_KINDS
 from ..tools.security import check_billing
@@ -130,10 +131,11 @@ class AccountDunningTask(models.Model):
             if task.blocking:
                 task.rank_explanation = self.env._("A job failure: the run of the whole company waits for it.")
                 continue
+            amount = format_amount(self.env, task.amount_overdue, task.company_currency_id)
             task.rank_explanation = self.env._(
                 "%(amount)s overdue x %(weight)s (%(segment)s) x %(age)s (oldest %(days)s days late) x %(promises)s "
                 "(%(count)s broken promises)",
-                amount=f"{task.amount_overdue:,.2f}",
+                amount=amount,
                 weight=RISK_WEIGHTS.get(task.segment or "new", 1.0),
                 segment=segments.get(task.segment or "new", task.segment or ""),
                 age=round(1 + max(task.oldest_days, 0) / AGE_DAYS, 2),

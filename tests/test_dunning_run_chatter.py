@@ -87,3 +87,46 @@ class TestDunningRunChatter(DunningRunCommon):
         self.assertEqual(len(result["followups"]), 15)
         # the run's queries grow by at most 3 per customer followed up (hand-counted: one batch either way)
         self.assertLessEqual(large - small, 3 * 10, f"{small} queries for 5 customers, {large} for 15")
+
+    def test_emails_are_the_ones_odoo_would_queue(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.customer.lang = "fr_FR"
+        self._invoice(self.customer, 100, "2025-01-01")
+        self._run("2025-01-05")
+        action = self._actions(self.customer)
+        fast = self.env["mail.mail"].search([("mail_message_id", "=", action.mail_message_id.id)])
+        self.assertEqual(len(fast), 1)
+        # the same email queued by Odoo's own template sending, for comparison
+        template = action.level_id.mail_template_id
+        odoo_mail = self.env["mail.mail"].browse(
+            template.send_mail(action.id, force_send=False, email_values={"recipient_ids": []})
+        )
+        for fname in (
+            "subject",
+            "body",
+            "body_html",
+            "email_from",
+            "reply_to",
+            "email_to",
+            "email_cc",
+            "model",
+            "res_id",
+            "record_name",
+            "author_id",
+            "message_type",
+            "subtype_id",
+            "is_internal",
+            "mail_server_id",
+            "state",
+            "auto_delete",
+            "is_notification",
+            "recipient_ids",
+            "attachment_ids",
+            "scheduled_date",
+            "record_company_id",
+            "record_alias_domain_id",
+            "email_add_signature",
+        ):
+            self.assertEqual(fast[fname], odoo_mail[fname], fname)
+        self.assertNotEqual(fast.message_id, odoo_mail.message_id, "each email its own Message-ID")
+        self.assertIn(f"-{action._name}@", fast.message_id, "a thread Message-ID: replies come back to the follow-up")
