@@ -93,12 +93,11 @@ class AccountDunningTask(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
     company_currency_id = fields.Many2one("res.currency", readonly=True)
     action_id = fields.Many2one("account.dunning.action", string="Follow-up", readonly=True)
-    answer_id = fields.Many2one("account.dunning.answer", string="Answer", readonly=True)
+    answer_id = fields.Many2one("account.dunning.answer", readonly=True)
     activity_id = fields.Many2one("mail.activity", string="Call Task", readonly=True)
     failure_id = fields.Many2one("account.dunning.job.failure", string="Job Failure", readonly=True)
     move_count = fields.Integer(string="Invoices", readonly=True)
     amount_overdue = fields.Monetary(
-        string="Amount Overdue",
         currency_field="company_currency_id",
         readonly=True,
         help="What the customer owes past its due dates in the company (company currency).",

@@ -48,7 +48,7 @@ class TestDunningCreditHold(DunningRunCommon):
         action = self._hold()
         wizard_action = self.customer.with_user(self.collector).action_dunning_lift_hold()
         wizard = Form(
-            self.env[wizard_action["res_model"]].with_user(self.collector).with_context(wizard_action["context"])
+            self.env[wizard_action["res_model"]].with_user(self.collector).with_context(**wizard_action["context"])
         )
         wizard.reason = "Payment plan agreed with the CFO"
         wizard.save().action_confirm()

@@ -33,7 +33,6 @@ class AccountDunningCallWizard(models.TransientModel):
     )
     dispute_reason_id = fields.Many2one(
         "account.dunning.dispute.reason",
-        string="Dispute Reason",
         domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]",
     )
     comment = fields.Text()

@@ -7,7 +7,7 @@ class ResPartner(models.Model):
     # What salespeople may know of a customer's collection: that it is on credit hold in the current company, never
     # why (its segment, delays and amounts stay behind the accounting groups of account_dunning).
     dunning_credit_hold = fields.Boolean(
-        string="On Credit Hold",
+        string="Customer on Credit Hold",
         compute="_compute_dunning_credit_hold",
         help="The customer is on credit hold in this company: its new sales orders wait for accounting.",
     )

@@ -5,7 +5,7 @@ class SaleOrderDunningHoldWizard(models.TransientModel):
     _name = "sale.order.dunning.hold.wizard"
     _description = "Confirm an Order Despite the Credit Hold"
 
-    order_id = fields.Many2one("sale.order", string="Order", required=True, readonly=True)
+    order_id = fields.Many2one("sale.order", required=True, readonly=True)
     partner_id = fields.Many2one(related="order_id.partner_id", string="Customer")
     reason = fields.Text(required=True, help="Logged on the order and on the customer's follow-ups.")
 
