@@ -111,33 +111,41 @@ class ResPartner(models.Model):
     @api.model
     def _dunning_lift_settled_holds(self, company, partners=None):
         """Lift the credit hold of the customers (all, or these) who owe nothing overdue in the company any more
-        (one query to find them); noted on their latest follow-up. Returns the customers released."""
-        today = fields.Date.context_today(self)
+        (two queries: the customers on hold, then those of them still owing something overdue); noted on their
+        latest follow-up. Returns the customers released."""
         partner_model = self.with_company(company)
-        partner_model.env["account.move.line"].flush_model(
-            ["parent_state", "account_id", "reconciled", "amount_residual", "date_maturity", "company_id", "partner_id"]
-        )
         partner_model.flush_model(["dunning_on_hold"])
-        query = SQL(
-            """
-            SELECT p.id FROM res_partner p
-             WHERE %(held)s AND (%(all)s OR p.id = ANY(%(ids)s))
-               AND NOT EXISTS (
-                    SELECT 1 FROM account_move_line l
-                      JOIN account_account a ON a.id = l.account_id
-                     WHERE l.partner_id IN (SELECT c.id FROM res_partner c WHERE c.commercial_partner_id = p.id)
-                       AND l.company_id = %(company)s AND l.parent_state = 'posted'
-                       AND a.account_type = 'asset_receivable' AND NOT l.reconciled
-                       AND l.amount_residual > 0 AND l.date_maturity < %(today)s)
-            """,
-            held=SQL("COALESCE(%s, FALSE)", partner_model._field_to_sql("p", "dunning_on_hold")),
+        held_query = SQL(
+            "SELECT p.id FROM res_partner p WHERE COALESCE(%(held)s, FALSE) AND (%(all)s OR p.id = ANY(%(ids)s))",
+            held=partner_model._field_to_sql("p", "dunning_on_hold"),
             all=partners is None,
             ids=(partners.commercial_partner_id.ids if partners is not None else []),
-            company=company.id,
-            today=today,
         )
+        held = [row[0] for row in self.env.execute_query(held_query)]
+        if not held:
+            return self.browse()
+        self.env["account.move.line"].flush_model(
+            ["parent_state", "account_id", "reconciled", "amount_residual", "date_maturity", "company_id", "partner_id"]
+        )
+        owing_query = SQL(
+            """
+            SELECT DISTINCT c.commercial_partner_id
+              FROM account_move_line l
+              JOIN account_account a ON a.id = l.account_id
+              JOIN res_partner c ON c.id = l.partner_id
+             WHERE c.commercial_partner_id = ANY(%(held)s) AND l.company_id = %(company)s
+               AND l.parent_state = 'posted' AND a.account_type = 'asset_receivable' AND NOT l.reconciled
+               AND l.amount_residual > 0 AND l.date_maturity < %(today)s
+            """,
+            held=held,
+            company=company.id,
+            today=fields.Date.context_today(self),
+        )
+        owing = {row[0] for row in self.env.execute_query(owing_query)}
         # sudo: the hold is the module's bookkeeping, lifted whoever's payment settled the debt
-        released = self.sudo().with_company(company).browse([row[0] for row in self.env.execute_query(query)])
+        released = (
+            self.sudo().with_company(company).browse([partner_id for partner_id in held if partner_id not in owing])
+        )
         if released:
             released.dunning_on_hold = False
             for partner in released:
