@@ -28,6 +28,8 @@ from . import res_config_settings
 from . import account_dunning_run
 from . import account_dunning_run_act
 from . import account_dunning_run_send
+from . import account_dunning_run_record
+from . import account_dunning_run_chatter
 from . import account_dunning_run_decide
 from . import account_dunning_ecb_rate
 from . import account_dunning_legal_rate
@@ -60,3 +62,16 @@ from . import account_dunning_simulation_job
 from . import account_dunning_simulation_line
 from . import account_dunning_job_cursor
 from . import account_dunning_job_slice
+from . import account_dunning_call
+from . import account_dunning_task_log
+from . import account_dunning_task
+from . import account_dunning_task_query
+from . import account_dunning_action_desk
+from . import account_dunning_answer_desk
+from . import account_dunning_access_desk
+from . import account_dunning_job_failure_desk
+from . import account_move_no_followup
+from . import account_move_desk
+from . import res_partner_desk
+from . import res_company_desk
+from . import res_config_settings_desk

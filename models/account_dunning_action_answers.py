@@ -1,6 +1,5 @@
 import logging
 import re
-from collections import defaultdict
 
 from markupsafe import Markup
 
@@ -57,13 +56,13 @@ class AccountDunningAction(models.Model):
         """Give each follow-up about to be sent its customer's page link (made per batch: one search, one create)."""
         for company, actions in self.grouped("company_id").items():
             links = self.env["account.dunning.access"]._dunning_get_for(actions.partner_id, company)
-            by_link = defaultdict(lambda: self.browse())
+            changes = {}
             for action in actions:
                 access = links[action.partner_id.commercial_partner_id.id]
                 if action.access_id != access:
-                    by_link[access] |= action
-            for access, group in by_link.items():
-                group.write({"access_id": access.id})
+                    changes[action.id] = access.id
+            # one query for the batch (each follow-up gets its own customer's link)
+            self.env["account.dunning.run"]._write_per_record(actions, "access_id", changes)
         # the emails are rendered right after: their invoice table shows the link
         self.invalidate_recordset(["dunning_invoice_table", "dunning_page_url"])
 

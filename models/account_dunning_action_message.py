@@ -9,47 +9,54 @@ class AccountDunningAction(models.Model):
 
     # Parts of the emails computed in Python, so that the templates hold plain field placeholders only:
     # Odoo then fills them without compiling the template for each customer (and any user may edit them).
+    # Each part has its own compute: a template rendering its emails for a batch computes the parts it prints only
+    # (a reminder never reads the rates of a formal notice's consequences).
     dunning_invoice_table = fields.Html(
         string="Invoices Table",
-        compute="_compute_dunning_email_parts",
+        compute="_compute_dunning_invoice_table",
         sanitize=False,
         help="The invoices of the follow-up with their online payment links and the totals per currency.",
     )
     dunning_signature = fields.Char(
-        string="Signature", compute="_compute_dunning_email_parts", help="Collections responsible, else the company."
+        string="Signature", compute="_compute_dunning_signature", help="Collections responsible, else the company."
     )
     dunning_notice_deadline = fields.Char(
         string="Payment Deadline",
-        compute="_compute_dunning_email_parts",
+        compute="_compute_dunning_notice_deadline",
         help="Date by which a formal notice demands payment, in the customer's language.",
     )
 
     dunning_notice_consequences = fields.Char(
         string="Formal Notice Consequences",
-        compute="_compute_dunning_email_parts",
+        compute="_compute_dunning_notice_consequences",
         help="What a formal notice says follows a failure to pay, true for the customer's debtor type: penalties and "
         "the indemnity for a professional, public procurement interest for a public buyer, legal interest only for "
         "a consumer or a non-professional legal person.",
     )
 
     @api.depends_context("lang")
-    @api.depends(
-        "line_ids",
-        "user_id",
-        "company_id",
-        "date",
-        "sent_date",
-        "partner_id.lang",
-        "partner_id.dunning_debtor_type",
-        "company_id.dunning_notice_days",
-    )
-    def _compute_dunning_email_parts(self):
+    @api.depends("line_ids", "company_id")
+    def _compute_dunning_invoice_table(self):
         for action in self:
             action.dunning_invoice_table = action._render_invoice_table()
+
+    @api.depends("user_id", "company_id")
+    def _compute_dunning_signature(self):
+        for action in self:
             action.dunning_signature = action.user_id.name or action.company_id.name or ""
+
+    @api.depends_context("lang")
+    @api.depends("date", "sent_date", "partner_id.lang", "company_id.dunning_notice_days")
+    def _compute_dunning_notice_deadline(self):
+        for action in self:
             action.dunning_notice_deadline = format_date(
                 self.env, action._get_notice_deadline(), lang_code=action.partner_id.lang or None
             )
+
+    @api.depends_context("lang")
+    @api.depends("partner_id.dunning_debtor_type", "company_id")
+    def _compute_dunning_notice_consequences(self):
+        for action in self:
             action.dunning_notice_consequences = action._get_notice_consequences()
 
     def _get_notice_consequences(self):

@@ -24,6 +24,8 @@ class AccountDunningReplay(models.AbstractModel):
                 "dunning_dispute",
                 "dunning_dispute_resolved_date",
                 "dunning_litigation",
+                "dunning_no_followup_date",
+                "dunning_no_followup_lifted_date",
                 "dunning_promise_date",
                 "dunning_promise_amount",
                 "dunning_promise_residual",
@@ -72,6 +74,7 @@ class AccountDunningReplay(models.AbstractModel):
             SELECT m.id AS move_id, m.commercial_partner_id AS partner_id, m.date, ABS(m.amount_total_signed) AS amount,
                    m.invoice_date, m.invoice_date_due,
                    m.dunning_dispute, m.dunning_dispute_date, m.dunning_dispute_resolved_date, m.dunning_litigation,
+                   m.dunning_no_followup_date, m.dunning_no_followup_lifted_date,
                    m.dunning_promise_date, m.dunning_promise_amount, m.dunning_promise_residual,
                    m.dunning_promise_recorded_date, ccur.decimal_places AS company_digits,
                    cur.decimal_places AS currency_digits, aml.date_maturity, aml.balance, aml.amount_currency,
@@ -272,10 +275,14 @@ class AccountDunningReplay(models.AbstractModel):
 
     @api.model
     def _set_invoice_events(self, invoice, row):
-        """The dispute and promise of an invoice, from the days they were recorded (seen the morning after)."""
+        """The dispute, "no follow-up" flag and promise of an invoice, from the days they were recorded (seen the
+        morning after)."""
         if row.dunning_dispute_date and (row.dunning_dispute or row.dunning_dispute_resolved_date):
             resolved = row.dunning_dispute_resolved_date
             invoice.dispute = (row.dunning_dispute_date + ONE_DAY, resolved + ONE_DAY if resolved else None)
+        if row.dunning_no_followup_date:
+            lifted = row.dunning_no_followup_lifted_date
+            invoice.no_followup = (row.dunning_no_followup_date + ONE_DAY, lifted + ONE_DAY if lifted else None)
         if row.dunning_promise_date and row.dunning_promise_recorded_date:
             invoice.promise = (
                 row.dunning_promise_recorded_date + ONE_DAY,

@@ -1,3 +1,4 @@
+import logging
 from collections import defaultdict
 
 from odoo import api, fields, models
@@ -7,6 +8,8 @@ from odoo.tools import split_every
 from ..tools.rules import is_settled, promise_broken
 from ..tools.security import check_billing
 from ..tools.snapshot import DunningCustomer, DunningItem
+
+_logger = logging.getLogger(__name__)
 
 # Namespace of the advisory locks taken on customers by the follow-up run (first key of the two-key form).
 DUNNING_LOCK_NAMESPACE = 74_240_417
@@ -28,13 +31,24 @@ class AccountDunningRun(models.AbstractModel):
         today = fields.Date.context_today(self)
         # sudo: the job works for every company, whatever the companies of the cron's user
         run = self.sudo()
-        run.env["account.dunning.job.cursor"]._run_sliced(
-            "run", run.env["res.company"].search([("id", "!=", False)]), run._run_followups_slice, today
-        )
+        companies = run.env["res.company"].search([("id", "!=", False)])
+        run._lift_settled_holds(companies)
+        run.env["account.dunning.job.cursor"]._run_sliced("run", companies, run._run_followups_slice, today)
         # the new letters get their PDF right away, in the letters' own job
         letters_cron = self.env.ref("account_dunning.ir_cron_account_dunning_render_letters", raise_if_not_found=False)
         if letters_cron:
             letters_cron._trigger()
+
+    @api.model
+    def _lift_settled_holds(self, companies):
+        """Lift the credit hold of the customers who owe nothing overdue any more (a payment whose hook failed, an
+        invoice cancelled); each company in a savepoint, a failure logged and left for the next night."""
+        for company in companies:
+            try:
+                with self.env.cr.savepoint():
+                    self.env["res.partner"]._dunning_lift_settled_holds(company)
+            except Exception:  # the run goes on; the next night tries again
+                _logger.exception("Credit holds of company %s not lifted", company.id)
 
     @api.model
     def _run_followups_slice(self, company, cursor, memo):
@@ -62,8 +76,13 @@ class AccountDunningRun(models.AbstractModel):
                 self.env._("Follow-ups cannot be run for a future date (%(date)s).", date=fields.Date.to_string(date))
             )
         self = self.with_company(company)
+        partner_ids = self._select_partner_ids(self.env.company, date)
+        if preview:
+            # nothing is written: one pass over every customer, in a fixed number of queries
+            followups, skipped = self._run_batch(company, date, partner_ids, preview=True)
+            return {"followups": followups, "skipped": skipped}
         result = {"followups": [], "skipped": []}
-        for batch_ids in split_every(self._batch_size, self._select_partner_ids(self.env.company, date)):
+        for batch_ids in split_every(self._batch_size, partner_ids):
             followups, skipped = self._run_batch(company, date, batch_ids, preview=preview)
             result["followups"] += followups
             result["skipped"] += skipped
@@ -239,6 +258,7 @@ class AccountDunningRun(models.AbstractModel):
         scenarios_by_segment = self._get_scenarios_by_segment(company)
         settings = company._dunning_policy_settings()
         limits = self._get_amount_limits(company)
+        unanswered = self.env["account.dunning.call"]._dunning_unanswered_counts(company, date, partners)
         items_by_partner = defaultdict(list)
         for item in self._get_live_items(date, moves).values():
             items_by_partner[item.move.commercial_partner_id.id].append(item)
@@ -260,6 +280,7 @@ class AccountDunningRun(models.AbstractModel):
                     credit=credits.get(partner.id, 0.0),
                     excluded=partner.dunning_excluded,
                     limits=limits,
+                    unanswered_calls=unanswered.get(partner.id, 0),
                 )
             )
         return customers
@@ -312,6 +333,7 @@ class AccountDunningRun(models.AbstractModel):
                 digits,
             ),
             paused_until=move.dunning_pause_until or None,
+            no_followup=move.dunning_no_followup,
             **values,
         )
 

@@ -90,21 +90,81 @@ class AccountDunningRun(models.AbstractModel):
 
     @api.model
     def _create_actions(self, company, date, followups):
-        """Create new follow-up records, all at once or, if that fails, one by one."""
+        """Create new follow-up records, all at once or, if that fails, one by one; their chatter (creation note,
+        followers) is written for the batch afterwards (account_dunning_run_record.py)."""
         # sudo: follow-ups are created by the run only (its caller was checked); the creator stays the user
-        action_model = self.env["account.dunning.action"].sudo()
+        action_model = self.env["account.dunning.action"].sudo().with_context(tracking_disable=True)
+        vals_list = [self._prepare_action_vals(company, date, followup) for followup in followups]
         try:
             with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
-                actions = action_model.create(
-                    [self._prepare_action_vals(company, date, followup) for followup in followups]
-                )
+                invoices = [(vals.pop("move_ids"), vals.pop("line_ids")) for vals in vals_list]
+                actions = action_model.create(vals_list)
                 actions.flush_recordset()
+                self._insert_action_invoices(actions, invoices)
         except Exception:  # retried one by one below, where each failure is reported
             self.env.invalidate_all()
         else:
-            for followup, action in zip(followups, actions.sudo(False), strict=True):
+            actions = actions.with_env(self.env)
+            for followup, action in zip(followups, actions, strict=True):
                 followup["action"] = action
+            self._log_creation(actions.sudo())
             return
+        self._create_actions_one_by_one(action_model, company, date, followups)
+
+    @api.model
+    def _insert_action_invoices(self, actions, invoices):
+        """The invoices of new follow-ups and their lines, in two INSERTs for the batch, and their totals (the ORM
+        writes them follow-up by follow-up, through the relation's and the lines' own create). invoices: per
+        follow-up, the (move_ids, line_ids) commands of _prepare_action_vals(). The run puts in a follow-up the
+        invoices of its own customer only (the constraint of the follow-up, checked by the ORM path)."""
+        now, uid = self.env.cr.now(), self.env.uid
+        links, lines, totals = [], [], {}
+        for action, (move_commands, line_commands) in zip(actions, invoices, strict=True):
+            links += [(action.id, move_id) for command in move_commands for move_id in command[2]]
+            currency = action.company_id.currency_id
+            totals[action.id] = currency.round(sum(command[2]["amount_residual_company"] for command in line_commands))
+            lines += [
+                SQL(
+                    "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                    action.id,
+                    action.company_id.id,
+                    vals["move_id"],
+                    vals["currency_id"],
+                    vals["amount_residual"],
+                    vals["amount_residual_company"],
+                    vals["date_due"],
+                    vals["days_overdue"],
+                    now,
+                    now,
+                    uid,
+                    uid,
+                )
+                for _command, _id, vals in line_commands
+            ]
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO account_dunning_action_account_move_rel (action_id, move_id) VALUES %s",
+                SQL(", ").join(SQL("(%s, %s)", *link) for link in links),
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO account_dunning_action_line (action_id, company_id, move_id, currency_id, "
+                "amount_residual, amount_residual_company, date_due, days_overdue, create_date, write_date, "
+                "create_uid, write_uid) "
+                "VALUES %s",
+                SQL(", ").join(lines),
+            )
+        )
+        self._write_per_record(actions, "amount_total", totals)
+        actions.invalidate_recordset(["move_ids", "line_ids", "amount_total"])
+        self.env["account.move"].browse({move_id for _action_id, move_id in links}).invalidate_recordset(
+            ["dunning_action_ids"]
+        )
+
+    @api.model
+    def _create_actions_one_by_one(self, action_model, company, date, followups):
+        """Create the follow-ups one by one, each in a savepoint: only the customers at fault are left out."""
         for followup in followups:
             try:
                 with self.env.cr.savepoint():
@@ -118,7 +178,8 @@ class AccountDunningRun(models.AbstractModel):
                 self.env.invalidate_all()
                 followup["reason"] = "error"
                 continue
-            followup["action"] = action.sudo(False)
+            followup["action"] = action.with_env(self.env)
+        self._log_creation(self.env["account.dunning.action"].sudo().union(*(f["action"] for f in followups)))
 
     @api.model
     def _prepare_action_vals(self, company, date, followup):

@@ -71,7 +71,7 @@ class AccountDunningRun(models.AbstractModel):
             return decision
         items = [item for item in followed if item.id in reached]
         amount = sum(item.residual for item in items)
-        decision.update(items=items, amount=amount, ladder=ladder)
+        decision.update(items=items, amount=amount, ladder=ladder, unanswered_calls=customer.unanswered_calls)
         reason = self._get_blocking_reason(company, history, amount, customer.credit) or self._get_amount_reason(
             customer, amount
         )
@@ -87,13 +87,13 @@ class AccountDunningRun(models.AbstractModel):
 
     @api.model
     def _is_move_followed(self, item, date):
-        """An invoice is followed up unless disputed, in litigation, paid, under a running promise, paused because
-        the customer announced its payment (as known that day), born before collective proceedings of its customer
-        (from the judgment date) or time-barred.
+        """An invoice is followed up unless disputed, in litigation, flagged "no follow-up", paid, under a running
+        promise, paused because the customer announced its payment (as known that day), born before collective
+        proceedings of its customer (from the judgment date) or time-barred.
 
         item: a DunningItem (the invoice as of the date; item.move is its record).
         """
-        if item.disputed or item.litigation or item.in_payment:
+        if item.disputed or item.litigation or item.in_payment or item.no_followup:
             return False
         if item.proceedings_date and item.proceedings_date <= date:
             return False  # Code de commerce L622-21: no action for a debt born before the opening judgment
@@ -168,14 +168,15 @@ class AccountDunningRun(models.AbstractModel):
     def _decide_level(self, company, date, decision, ladder, reached, history, settings):
         """The level to send: one up from the invoices' last level (or the direct-entry level reached), once its
         interval has passed; the current level again for an invoice that never had a reminder, once the policy's
-        days for a newly late invoice have passed (at most the interval); one up at once after a broken promise. A
-        level whose follow-up keeps failing is retried on the same record until the company's maximum of
-        attempts."""
+        days for a newly late invoice have passed (at most the interval); one up at once after a broken promise, or
+        when the call of the last follow-up went unanswered the company's maximum of attempts. A level whose
+        follow-up keeps failing is retried on the same record until the company's maximum of attempts."""
         items = decision["items"]
         top = len(ladder.levels) - 1
         previous = max(min(item.level_rank, top) for item in items)
         broken_promise = any(item.promise_broken for item in items)
-        if broken_promise:
+        calls_exhausted = self._are_calls_exhausted(company, decision.get("unanswered_calls", 0))
+        if broken_promise or calls_exhausted:
             target = min(max(previous + 1, ladder.first_post_due_rank), top)
         else:
             highest = max(reached.values())
@@ -201,7 +202,16 @@ class AccountDunningRun(models.AbstractModel):
             # a reminder is about late invoices: those still before their due date wait for their own reminders
             items = [item for item in items if reached[item.id] >= ladder.first_post_due_rank or item.promise_broken]
             decision.update(items=items, amount=sum(item.residual for item in items))
-        return dict(decision, level=level, broken_promise=broken_promise, retry_action=failed)
+        return dict(
+            decision, level=level, broken_promise=broken_promise, calls_exhausted=calls_exhausted, retry_action=failed
+        )
+
+    @api.model
+    def _are_calls_exhausted(self, company, unanswered_calls):
+        """Whether the calls of a customer's last follow-up went unanswered as many times as the company allows
+        (0: calls never escalate by themselves)."""
+        attempts = company.dunning_call_max_attempts
+        return bool(attempts) and unanswered_calls >= attempts
 
     @api.model
     def _has_unreminded_late_item(self, ladder, items, reached):

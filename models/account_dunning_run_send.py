@@ -5,46 +5,64 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools import SQL, format_amount, format_date
 
-from ..tools.rules import promise_ended_by_followup
-
 _logger = logging.getLogger(__name__)
 
 
 class AccountDunningRun(models.AbstractModel):
     _inherit = "account.dunning.run"  # pylint: disable=consider-merging-classes-inherited
 
-    # Send: carry the recorded follow-ups out on their channels, apply the level effects, record them as sent.
+    # Send: carry the recorded follow-ups out on their channels, apply the level effects, record them as sent. Each
+    # step works on the whole batch (a few queries per batch, not per customer); the follow-ups' own fields are
+    # written without Odoo's per-record tracking, and their tracking messages are logged at the end in one batch
+    # (account_dunning_run_chatter.py), with the same content.
 
     @api.model
     def _send_actions(self, actions):
         """Carry out the follow-ups on their channels; a failing customer is rolled back alone and marked failed.
 
-        Emails are rendered and queued per template for the whole batch; each customer's other channels and
-        level effects then run in its own savepoint, and a customer failing there loses its queued email too. Each
-        follow-up carries its customer's page link, made for the batch before the emails.
+        Emails are rendered and queued per template for the whole batch, then the other channels and level effects
+        run for the whole batch in one savepoint; if that fails, they run again customer by customer, each in its
+        own savepoint, and a customer failing there loses its queued email too.
         """
         actions._dunning_ensure_page_access()
         for company, company_actions in actions.grouped("company_id").items():
             company_actions = company_actions.with_company(company)
-            self._ensure_portal_tokens(company_actions.move_ids)
-            mails = self._queue_emails(company_actions)
-            sent = self.env["account.dunning.action"]
-            for action in company_actions:
-                if not self._needs_own_step(action, email_queued=action.id in mails):
-                    sent |= action  # its email is queued and nothing else is left to do
-                    continue
-                try:
-                    with self.env.cr.savepoint():
-                        self._send_action(action, email_queued=action.id in mails)
-                    sent |= action
-                except Exception as error:  # any failure of one customer must not stop the others
-                    _logger.warning("Follow-up %s (customer %s) failed: %s", action.id, action.partner_id.id, error)
-                    self.env.invalidate_all()
-                    if action.id in mails:
-                        # sudo: the queued email of a failed follow-up is withdrawn, whoever runs it
-                        mails[action.id].mail_message_id.sudo().unlink()
-                    self._record_failure(action, error)
+            initial = self._get_tracked_values(company_actions)
+            quiet = company_actions.with_context(mail_notrack=True)
+            self._ensure_portal_tokens(quiet.move_ids)
+            mails = self._queue_emails(quiet)
+            sent = self._carry_out(quiet, mails)
             self._record_sent(sent)
+            self._log_tracking(company_actions, initial)
+
+    @api.model
+    def _carry_out(self, actions, mails):
+        """The channels and level effects of the follow-ups left after the emails, for the batch at once, else one by
+        one; returns the follow-ups sent (the others are marked failed)."""
+        own = actions.filtered(lambda action: self._needs_own_step(action, email_queued=action.id in mails))
+        if not own:
+            return actions
+        try:
+            with self.env.cr.savepoint():
+                self._send_steps(own, mails)
+            return actions
+        except Exception as error:  # retried one by one below, where each failure is isolated
+            _logger.info("Follow-ups of the batch sent one by one after an error: %s", error)
+            self.env.invalidate_all()
+        sent = actions - own
+        for action in own:
+            try:
+                with self.env.cr.savepoint():
+                    self._send_action(action, email_queued=action.id in mails)
+                sent |= action
+            except Exception as error:  # any failure of one customer must not stop the others
+                _logger.warning("Follow-up %s (customer %s) failed: %s", action.id, action.partner_id.id, error)
+                self.env.invalidate_all()
+                if action.id in mails:
+                    # sudo: the queued email of a failed follow-up is withdrawn, whoever runs it
+                    mails[action.id].mail_message_id.sudo().unlink()
+                self._record_failure(action, error)
+        return sent
 
     @api.model
     def _record_failure(self, action, error):
@@ -114,39 +132,57 @@ class AccountDunningRun(models.AbstractModel):
         candidates = actions.filtered(lambda action: action.channel_email and not action.level_id.attach_invoices)
         recipients = {action.id: action.partner_id._dunning_get_recipient_email() for action in candidates}
         candidates = candidates.filtered(lambda action: recipients[action.id])
+        self._write_per_record(
+            candidates,
+            "email_to",
+            {action.id: recipients[action.id] for action in candidates if action.email_to != recipients[action.id]},
+        )
         for template, group in candidates.grouped(lambda action: action.level_id.mail_template_id).items():
-            for action in group:
-                action.email_to = recipients[action.id]
+            template = template.with_company(group.company_id)
             try:
                 with self.env.cr.savepoint():
-                    created = template.with_company(group.company_id).send_mail_batch(
-                        group.ids, force_send=False, raise_exception=True, email_values={"recipient_ids": []}
-                    )
+                    if self._can_insert_emails(template):
+                        created = self._insert_emails(template, group)
+                    else:
+                        created = {
+                            mail.res_id: mail
+                            for mail in template.send_mail_batch(
+                                group.ids, force_send=False, raise_exception=True, email_values={"recipient_ids": []}
+                            )
+                        }
             except Exception as error:  # retried one by one, to isolate the failing customer
                 _logger.info("Batch rendering of %s failed (%s): sending one by one", template.name, error)
                 self.env.invalidate_all()
                 continue
-            for mail in created:
-                mails[mail.res_id] = mail
-            for action in group:
-                action.mail_message_id = mails[action.id].mail_message_id
+            mails.update(created)
+            self._write_per_record(
+                group, "mail_message_id", {action.id: mails[action.id].mail_message_id.id for action in group}
+            )
         return mails
 
     @api.model
     def _send_action(self, action, email_queued=False):
         """Send one follow-up on each of its channels (its email unless queued already), apply the level effects."""
-        by_email_only = action.notice_delivery == "email" and action.channel_letter and action.channel_email
-        if by_email_only and action.partner_id._dunning_get_recipient_email():
-            action.channel_letter = False  # a formal notice sent by email only: no letter goes out
-        if action.channel_email and not email_queued:
+        self._send_steps(action, {action.id: True} if email_queued else {})
+
+    @api.model
+    def _send_steps(self, actions, mails):
+        """Send follow-ups on their channels other than the emails queued (mails: {action id: mail}) and apply the
+        level effects, for the batch at once."""
+        by_email_only = actions.filtered(
+            lambda action: action.notice_delivery == "email"
+            and action.channel_letter
+            and action.channel_email
+            and action.partner_id._dunning_get_recipient_email()
+        )
+        by_email_only.channel_letter = False  # formal notices sent by email only: no letter goes out
+        for action in actions.filtered(lambda action: action.channel_email and action.id not in mails):
             self._send_email(action)
-        if action.channel_sms:
+        for action in actions.filtered("channel_sms"):
             self._send_sms(action)
-        if action.channel_phone:
-            self._schedule_call(action)
-        if action.channel_letter:
-            action.letter_state = "to_print"
-        self._apply_level_effects(action)
+        self._schedule_calls(actions.filtered("channel_phone"))
+        actions.filtered("channel_letter").letter_state = "to_print"
+        self._apply_level_effects(actions)
 
     @api.model
     def _send_email(self, action):
@@ -240,55 +276,65 @@ class AccountDunningRun(models.AbstractModel):
         )
 
     @api.model
-    def _schedule_call(self, action):
-        """Give the collections responsible a phone call activity with the call brief."""
-        activity = action.activity_schedule(
+    def _schedule_calls(self, actions):
+        """Give the collections responsibles a phone call task per follow-up, with the call brief, in one batch and
+        without an "assigned to you" notification each: the collector finds them in My Work."""
+        activities = self._schedule_tasks(
+            actions,
             "mail.mail_activity_data_call",
-            date_deadline=action.date,
-            summary=self.env._("Follow-up call: %(level)s", level=action.level_id.name),
-            note=self._get_call_brief(action),
-            user_id=action._get_task_owner().id,
+            lambda action: self.env._("Follow-up call: %(level)s", level=action.level_id.name),
+            self._get_call_brief,
         )
-        action.activity_id = activity
+        self._write_per_record(
+            actions,
+            "activity_id",
+            {action.id: activity.id for action, activity in zip(actions, activities, strict=True)},
+        )
 
     @api.model
-    def _apply_level_effects(self, action):
-        """Level effects: put the customer on hold, send the invoices to litigation."""
-        level = action.level_id
-        if level.set_on_hold:
-            # sudo: the hold is a follow-up effect; billing users may lack the contact-edition right
-            action.partner_id.with_company(action.company_id).sudo().dunning_on_hold = True
-        if level.to_litigation:
-            action.move_ids.dunning_litigation = True
-            action.activity_schedule(
-                "mail.mail_activity_data_todo",
-                date_deadline=action.date,
-                summary=self.env._("Litigation: %(customer)s", customer=action.partner_id.name),
-                note=self.env._("The invoices of this follow-up went to litigation: prepare the recovery file."),
-                user_id=action._get_task_owner().id,
-            )
-
-    @api.model
-    def _record_sent(self, actions):
-        """The follow-ups are done: invoices remember their level and date; broken promises end.
-
-        Written per level and date, and logged in the chatters of the follow-ups and invoices in one batch.
-        """
+    def _schedule_tasks(self, actions, activity_xmlid, summary, note):
+        """One activity per follow-up for its task owner, due on its date (summary and note: functions of the
+        follow-up), created in one batch without notifications."""
         if not actions:
-            return
-        actions.write({"state": "done", "sent_date": fields.Date.context_today(self)})
-        for (level, date), group in actions.grouped(lambda action: (action.level_id, action.date)).items():
-            # follow-up fields only: no need to resynchronise the invoices' lines
-            moves = group.move_ids.with_context(skip_invoice_sync=True)
-            moves.write({"dunning_level_id": level.id, "dunning_last_date": date})
-            moves.filtered(
-                lambda move, date=date: not move.dunning_promise_ended_date
-                and promise_ended_by_followup(move.dunning_promise_date, date)
-            ).write({"dunning_promise_ended_date": date})
-        bodies = {
-            action.id: self.env._("Follow-up %(name)s sent: %(level)s.", name=action.name, level=action.level_id.name)
-            for action in actions
-        }
-        move_bodies = {move.id: bodies[action.id] for action in actions for move in action.move_ids}
-        actions._message_log_batch(bodies=bodies)
-        actions.move_ids._message_log_batch(bodies=move_bodies)
+            return self.env["mail.activity"]
+        activity_type = self.env.ref(activity_xmlid)
+        model_id = self.env["ir.model"]._get_id(actions._name)
+        return (
+            self.env["mail.activity"]
+            .with_context(mail_activity_quick_update=True)
+            .create(
+                [
+                    {
+                        "activity_type_id": activity_type.id,
+                        "summary": summary(action),
+                        "note": note(action),
+                        "automated": True,
+                        "date_deadline": action.date,
+                        "res_model_id": model_id,
+                        "res_id": action.id,
+                        "user_id": action._get_task_owner().id,
+                    }
+                    for action in actions
+                ]
+            )
+        )
+
+    @api.model
+    def _apply_level_effects(self, actions):
+        """Level effects: put the customers on hold, send the invoices to litigation (the follow-ups of a batch)."""
+        holds = actions.filtered(lambda action: action.level_id.set_on_hold)
+        for company, group in holds.grouped("company_id").items():
+            # sudo: the hold is a follow-up effect; billing users may lack the contact-edition right
+            partners = self.env["res.partner"].browse(group.partner_id.ids).with_company(company).sudo()
+            partners.filtered(lambda partner: not partner.dunning_on_hold).dunning_on_hold = True
+        litigation = actions.filtered(lambda action: action.level_id.to_litigation)
+        if litigation:
+            self.env["account.move"].browse(litigation.move_ids.ids).dunning_litigation = True
+            self._schedule_tasks(
+                litigation,
+                "mail.mail_activity_data_todo",
+                lambda action: self.env._("Litigation: %(customer)s", customer=action.partner_id.name),
+                lambda action: self.env._(
+                    "The invoices of this follow-up went to litigation: prepare the recovery file."
+                ),
+            )

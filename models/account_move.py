@@ -237,6 +237,7 @@ class AccountMove(models.Model):
     def _invoice_paid_hook(self):
         res = super()._invoice_paid_hook()
         self._dunning_refresh_payment_behaviour()
+        self._dunning_lift_paid_holds()
         return res
 
     def _dunning_refresh_payment_behaviour(self):

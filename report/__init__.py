@@ -2,3 +2,4 @@ from . import account_dunning_cash_forecast
 from . import account_dunning_analysis
 from . import account_dunning_effectiveness
 from . import account_dunning_effectiveness_answers
+from . import account_dunning_workload

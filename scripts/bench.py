@@ -123,21 +123,36 @@ def prepare_run(env):
 
 
 def time_run(env, preview):
-    """One run of today's follow-ups, rolled back afterwards: (seconds, queries, followups, mails, skipped)."""
+    """One run of today's follow-ups, rolled back afterwards: (seconds, queries, followups, mails, skipped,
+    assigned notifications).
+
+    It runs as the scheduled action does: as OdooBot with a plain context (the chatter, its tracking and the
+    notifications included), not with the bench's tracking_disable context of the data generation.
+    """
+    env = api.Environment(env.cr, SUPERUSER_ID, {})
     company = env.company
+    env.cr.execute("SELECT COALESCE(MAX(id), 0) FROM mail_message")
+    last_message = env.cr.fetchone()[0]
     mails_before = env["mail.mail"].search_count([])
     if not preview:
         company.write({"dunning_responsible_id": env.ref("base.user_admin").id, "dunning_send_enabled": True})
         env.flush_all()
     env.invalidate_all()
-    queries_before, started = odoo.sql_db.sql_counter, time.perf_counter()
+    queries_before, started, cpu = odoo.sql_db.sql_counter, time.perf_counter(), time.process_time()
     result = env["account.dunning.run"].run_followups(company, fields.Date.context_today(company), preview=preview)
     env.flush_all()
+    env.cr.precommit.run()  # what the commit would do: the tracking messages of the chatter
+    env.flush_all()
     elapsed, queries = time.perf_counter() - started, odoo.sql_db.sql_counter - queries_before
+    cpu = time.process_time() - cpu
     mails = env["mail.mail"].search_count([]) - mails_before
+    env.cr.execute(
+        "SELECT COUNT(*) FROM mail_message WHERE id > %s AND message_type = 'user_notification'", [last_message]
+    )
+    assigned = env.cr.fetchone()[0]
     env.cr.rollback()
     env.invalidate_all()
-    return elapsed, queries, len(result["followups"]), mails, len(result["skipped"])
+    return elapsed, queries, len(result["followups"]), mails, len(result["skipped"]), assigned, cpu
 
 
 def measure_run(env, args):
@@ -147,10 +162,19 @@ def measure_run(env, args):
         runs = [time_run(env, preview) for _run in range(args.repeat)]
         best = min(runs)
         label = "preview" if preview else "real run (mails queued)"
+        seconds, queries, followed = best[0], best[1], best[2]
+        per_customer = (
+            f" = {1000 * seconds / followed:.1f} ms ({1000 * best[6] / followed:.1f} ms of Odoo's CPU) and "
+            f"{queries / followed:.2f} queries per customer followed up"
+            if followed and not preview
+            else ""
+        )
         print(
-            f"run: {label} best of {args.repeat}: {best[0]:.2f}s, {best[1]} SQL queries; "
-            f"{best[2]} customers followed up, {best[3]} mails queued, {best[4]} skipped "
-            "(all runs: " + ", ".join(f"{t:.2f}s/{q}q" for t, q, *_rest in runs) + ")",
+            f"run: {label} best of {args.repeat}: {seconds:.2f}s, {queries} SQL queries{per_customer}; "
+            f"{followed} customers followed up, {best[3]} mails queued, {best[4]} skipped, {best[5]} 'assigned' "
+            "notifications (all runs, wall/CPU/queries: "
+            + ", ".join(f"{run[0]:.2f}s/{run[6]:.2f}s/{run[1]}q" for run in runs)
+            + ")",
             flush=True,
         )
 

@@ -41,3 +41,9 @@ from . import test_dunning_notice_posting
 from . import test_dunning_court_file
 from . import test_dunning_extensions
 from . import test_dunning_payment_refresh
+from . import test_dunning_desk_calls
+from . import test_dunning_desk_tasks
+from . import test_dunning_no_followup
+from . import test_dunning_credit_hold
+from . import test_dunning_run_chatter
+from . import test_dunning_desk_tours

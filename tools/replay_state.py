@@ -33,6 +33,7 @@ class ReplayInvoice:
         "last_payment",
         "lines",
         "litigation",
+        "no_followup",
         "paid_date",
         "partner_id",
         "pauses",
@@ -47,6 +48,7 @@ class ReplayInvoice:
         self.due = None  # due date of its first instalment
         self.paid_date = None  # day it was fully paid, if it was by the end of the period
         self.dispute = None  # (first day out of the follow-ups, first day back) as recorded
+        self.no_followup = None  # (first day flagged "no follow-up", first day back) as recorded
         self.promise = None  # (first day it counts, promised date, promised amount, amount due at the promise)
         self.pauses = []  # (first day known, last day paused) of the payments the customer announced
         self.born = row.invoice_date or row.date  # the day the debt was born
@@ -77,9 +79,9 @@ class ReplayInvoice:
         item.due_date = min((line[0] for line in open_lines), default=self.due)
 
     def as_of(self, day, customer):
-        """The snapshot as of the morning of a day: disputed, promised and paused as recorded before that day; born
-        before the customer's collective proceedings known that day; its limitation from the payments and follow-ups
-        of the days before."""
+        """The snapshot as of the morning of a day: disputed, flagged "no follow-up", promised and paused as recorded
+        before that day; born before the customer's collective proceedings known that day; its limitation from the
+        payments and follow-ups of the days before."""
         item = self.item
         proceedings = customer.proceedings
         if proceedings and proceedings[0] <= day and self.born < proceedings[1]:
@@ -90,6 +92,9 @@ class ReplayInvoice:
             )
         if self.dispute:
             item.disputed = self.dispute[0] <= day and (self.dispute[1] is None or day < self.dispute[1])
+        if self.no_followup:
+            start, end = self.no_followup
+            item.no_followup = start <= day and (end is None or day < end)
         if self.promise and self.promise[0] <= day:
             _start, promised, amount, due_then = self.promise
             item.promise_date = promised

@@ -64,6 +64,9 @@ class DunningItem:
     # first day the invoice is time-barred (Code de la consommation L218-2, Code de commerce L110-4, ...): from that
     # day it is no longer followed up; None without a date to count from
     time_barred_date: date | None = None
+    # flagged "no follow-up" (a credit note under negotiation, a disputed delivery): out of the chase, still counted
+    # in the statistics; as of a past day: flagged on or before that day and not lifted by then
+    no_followup: bool = False
 
 
 @dataclass(slots=True)
@@ -80,3 +83,6 @@ class DunningCustomer:
     credit: float = 0.0  # unreconciled payments and credit notes, company currency
     excluded: bool = False
     limits: tuple = (0.0, 0.01)  # the company's minimum amount to follow up and its currency's rounding
+    # calls of its latest follow-up that ended "no answer", logged on or before the day: at the company's maximum
+    # of attempts the customer goes one level up at once (account.dunning.call)
+    unanswered_calls: int = 0

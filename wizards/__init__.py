@@ -5,3 +5,7 @@ from . import base_partner_merge
 from . import account_dunning_letter_post
 from . import account_dunning_simulation_timeline
 from . import account_dunning_simulation_timeline_line
+from . import account_move_no_followup_wizard
+from . import account_dunning_call_wizard
+from . import account_dunning_reassign_wizard
+from . import res_partner_dunning_hold_wizard

@@ -1,0 +1,1 @@
+from . import sale_order_dunning_hold_wizard
