@@ -15,6 +15,7 @@
         "data/account_dunning_sequence_data.xml",
         "data/account_dunning_segment_data.xml",
         "data/mail_template_data.xml",
+        "data/mail_template_digest_data.xml",
         "data/sms_template_data.xml",
         "data/account_dunning_scenario_data.xml",
         "data/account_dunning_ecb_rate_data.xml",

@@ -1,7 +1,7 @@
 from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
-from .account_dunning_analysis import dunning_segment_default_sql, dunning_segment_sql
+from ..tools.segment_sql import dunning_segment_default_sql, dunning_segment_sql
 
 COLLECTION_WINDOWS = (7, 15, 30)
 
@@ -38,6 +38,12 @@ class AccountDunningEffectiveness(models.Model):
         string="Risk Segment",
         readonly=True,
         help="The customer's current risk segment in the company (New when none is set).",
+    )
+    segment_id = fields.Many2one(
+        "account.dunning.segment",
+        string="Risk Segment (record)",
+        readonly=True,
+        help="The risk segment's record, for filters by segment (a dashboard's segment filter).",
     )
     followup_count = fields.Integer(
         string="Follow-ups",
@@ -106,6 +112,7 @@ class AccountDunningEffectiveness(models.Model):
         "account.move.line": ["move_id", "display_type", "reconciled"],
         "account.partial.reconcile": ["debit_move_id", "credit_move_id", "amount", "max_date", "exchange_move_id"],
         "res.partner": ["commercial_partner_id", "dunning_segment"],
+        "account.dunning.segment": ["code"],
     }
 
     def init(self):
@@ -139,6 +146,7 @@ class AccountDunningEffectiveness(models.Model):
                    action.user_id,
                    channel.code AS channel,
                    %(segment)s AS segment,
+                   segment_record.id AS segment_id,
                    1 AS followup_count,
                    collection.amount_reminded,
                    collection.amount_collected_7,
@@ -158,6 +166,7 @@ class AccountDunningEffectiveness(models.Model):
               JOIN res_partner partner ON partner.id = action.partner_id
               JOIN res_partner commercial ON commercial.id = partner.commercial_partner_id
          LEFT JOIN (%(segment_defaults)s) segment_default ON segment_default.company_id = action.company_id
+         LEFT JOIN account_dunning_segment segment_record ON segment_record.code = %(segment)s
         CROSS JOIN LATERAL (
                     VALUES (0, 'email', action.channel_email),
                            (1, 'sms', action.channel_sms),
