@@ -126,19 +126,23 @@ class AccountDunningEffectiveness(models.Model):
             """
             WITH invoice_collection AS (%(invoice_collection)s),
                  action_collection AS (
+                    -- the follow-up's date and company are grouping columns here, and the view's own: a filter on
+                    -- them (a period, the company rules) reaches the follow-ups before their collections are summed
                     SELECT action_id,
+                           action_date,
+                           action_company_id,
                            SUM(reminded) AS amount_reminded,
                            SUM(collected_7) AS amount_collected_7,
                            SUM(collected_15) AS amount_collected_15,
                            SUM(collected_30) AS amount_collected_30,
                            CASE WHEN COUNT(*) = COUNT(paid_date) THEN MAX(paid_date) END AS paid_date
                       FROM invoice_collection
-                  GROUP BY action_id
+                  GROUP BY action_id, action_date, action_company_id
                  )
             SELECT action.id * 5 + channel.seq AS id,
                    action.id AS action_id,
-                   action.date,
-                   action.company_id,
+                   collection.action_date AS date,
+                   collection.action_company_id AS company_id,
                    company.currency_id AS company_currency_id,
                    action.partner_id,
                    action.level_id,
@@ -157,7 +161,7 @@ class AccountDunningEffectiveness(models.Model):
                         ELSE 0
                    END AS collection_rate,
                    CASE WHEN collection.paid_date IS NOT NULL  -- GREATEST() would turn NULL into 0
-                        THEN GREATEST(collection.paid_date - action.date, 0)
+                        THEN GREATEST(collection.paid_date - collection.action_date, 0)
                    END AS days_to_payment,
                    collection.paid_date IS NOT NULL AS is_paid
               FROM account_dunning_action action
@@ -213,6 +217,8 @@ class AccountDunningEffectiveness(models.Model):
         return SQL(
             """
             SELECT line.action_id,
+                   action.date AS action_date,
+                   action.company_id AS action_company_id,
                    COALESCE(line.amount_residual_company, 0) AS reminded,
                    %(capped)s,
                    paid.paid_date
