@@ -1,4 +1,4 @@
-"""Time the grouped reads that the follow-up reports' default pivot and graph views make.
+"""Time the grouped reads of the follow-up reports' default pivot and graph views, and the Collections dashboard's.
 
 Usage: python3 scripts/bench_reports.py DB [--repeat N] [--login LOGIN] [-- ODOO_OPTIONS...]
 
@@ -12,7 +12,8 @@ the calls of the default views as the web client makes them on opening:
 
 Each call runs --repeat times (default 5) after one warm-up run, as LOGIN (default ``admin``, so with its record
 rules), with the ORM cache cleared before each run; it prints the best and the median time in milliseconds and
-the number of SQL queries, then the rows of each report model. Nothing is written to the database.
+the number of SQL queries, then the rows of each report model. Then the data calls of the Collections dashboard as it
+opens (scripts/bench_dashboard.py), timed the same way, and their sum. Nothing is written to the database.
 
 Example (demo database of scripts/demo.sh, private cluster in .demo/pg):
   python3 scripts/bench_reports.py account_dunning_demo -- --db_host=$PWD/.demo/pg --db_user=$(id -un) \\
@@ -25,6 +26,7 @@ import statistics
 import sys
 import time
 
+from bench_dashboard import dashboard_calls
 from lxml import etree
 
 import odoo
@@ -144,6 +146,20 @@ def bench(env, repeat):
             total += median
             print(f"  {label[:72]:<72} {best:>9.1f} {median:>10.1f} {queries:>8}")
     print(f"\nsum of the medians: {total:.1f} ms")
+    bench_dashboard(env, repeat)
+
+
+def bench_dashboard(env, repeat):
+    """The Collections dashboard's data, as it opens (scripts/bench_dashboard.py)."""
+    calls, values = dashboard_calls(env(context=dict(env.context, lang=env.user.lang)))
+    print(f"\nCollections dashboard: {len(calls)} calls, filters {values}")
+    print(f"  {'call':<72} {'best ms':>9} {'median ms':>10} {'queries':>8}")
+    total = 0.0
+    for label, call in calls:
+        best, median, queries = measure(env, call, repeat)
+        total += median
+        print(f"  {label[:72]:<72} {best:>9.1f} {median:>10.1f} {queries:>8}")
+    print(f"\nCollections dashboard, sum of the medians: {total:.1f} ms")
 
 
 def main(argv):

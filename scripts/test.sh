@@ -85,6 +85,7 @@ run_lint() {
     log "lint: pylint-odoo (OCA mandatory checks)"
     (cd "$MODULE_ADDONS" && "$PYTHON" -m pylint --rcfile="$REPO_DIR/.pylintrc" "$MODULE") || rc=1
     (cd "$REPO_DIR/bridges" && "$PYTHON" -m pylint --rcfile="$REPO_DIR/.pylintrc" account_dunning_queue_job) || rc=1
+    (cd "$REPO_DIR/bridges" && "$PYTHON" -m pylint --rcfile="$REPO_DIR/.pylintrc" account_dunning_spreadsheet_dashboard) || rc=1
     log "lint: $([ "$rc" = 0 ] && echo passed || echo FAILED)"
     return "$rc"
 }
@@ -135,12 +136,12 @@ if [ "$TAGS" = "/$MODULE" ] && [ "$ODOO_RC" = 0 ]; then
     # and the queue jobs of the bridge.
     phase apps
     log "optional apps: installing Snailmail, Sales, Purchase, Expenses, Point of Sale, the demo payment provider and queue_job, then testing"
-    "$PYTHON" -m odoo "${ODOO_ARGS[@]}" -i snailmail,sale,purchase,hr_expense,point_of_sale,payment_demo,queue_job \
+    "$PYTHON" -m odoo "${ODOO_ARGS[@]}" -i snailmail,sale,purchase,hr_expense,point_of_sale,payment_demo,queue_job,spreadsheet_dashboard \
         --stop-after-init \
         >"$WORK/apps_install.log" 2>&1 &
     CHILD=$!; wait "$CHILD" || ODOO_RC=$?; CHILD=
     "$PYTHON" -m odoo "${ODOO_ARGS[@]}" --test-enable --http-port="$HTTP_PORT" --stop-after-init \
-        --test-tags "dunning_apps/$MODULE,dunning_pay/$MODULE,/$MODULE:TestDunningLetters.test_sending_by_post_uses_snailmail_only_when_installed,/account_dunning_queue_job" \
+        --test-tags "dunning_apps/$MODULE,dunning_pay/$MODULE,/$MODULE:TestDunningLetters.test_sending_by_post_uses_snailmail_only_when_installed,/account_dunning_queue_job,/account_dunning_spreadsheet_dashboard" \
         >"$WORK/apps_test.log" 2>&1 &
     CHILD=$!; wait "$CHILD" || ODOO_RC=$?; CHILD=
     LOGS+=("$WORK/apps_install.log" "$WORK/apps_test.log")
