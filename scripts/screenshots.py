@@ -32,6 +32,12 @@ DASHBOARD_LOADED_JS = """(async () => {
     await waitForDataLoaded(find(odoo.__WOWL_DEBUG__.root.__owl__).state.activeDashboard.model);
     await new Promise((resolve) => setTimeout(resolve, 500));  // the figures redrawn with the data
 })()"""
+# Console errors and uncaught exceptions of the page, kept for the check after the dashboard has loaded.
+CONSOLE_ERRORS_JS = """window.consoleErrors = [];
+const consoleError = console.error;
+console.error = (...args) => { window.consoleErrors.push(args.map(String).join(" ")); consoleError(...args); };
+window.addEventListener("error", (event) => window.consoleErrors.push(String(event.message)));
+window.addEventListener("unhandledrejection", (event) => window.consoleErrors.push(String(event.reason)));"""
 # Chart.js has drawn the graph and finished its animation.
 CHART_DRAWN = (
     "window.Chart && Object.values(Chart.instances).length"
@@ -197,6 +203,7 @@ class Screens:
         browser.send(
             "Emulation.setDeviceMetricsOverride", width=browser.width, height=1500, deviceScaleFactor=1, mobile=False
         )
+        browser.send("Page.addScriptToEvaluateOnNewDocument", source=CONSOLE_ERRORS_JS)
         browser.navigate(f"{self.base}/odoo/dashboards?dashboard_id={dashboard_id}")
         browser.wait_for(
             "document.querySelector('.o_renderer:not(.o-sample-dashboard) .o-figure canvas')",
@@ -204,6 +211,9 @@ class Screens:
         )
         browser.evaluate(DASHBOARD_LOADED_JS)
         browser.wait_for(CHART_DRAWN, "the dashboard's charts")
+        errors = browser.evaluate("window.consoleErrors")
+        if errors:
+            raise PageError(f"the Collections dashboard logged errors in the console: {errors}")
         self.save("collections_dashboard.png")
         browser.send(
             "Emulation.setDeviceMetricsOverride",

@@ -66,7 +66,7 @@ class TestDunningKpiDigest(DunningLedgerCommon):
             self.assertIn(text, body)
         # the Follow-up KPIs, or the Collections dashboard when its bridge is installed (tested there)
         self.assertIn(f'href="{self.Kpi._dunning_digest_url(self.company)}"', body)
-        french = mails - english
+        french = mails.filtered(lambda mail: mail.recipient_ids == self.manager_fr.partner_id)
         self.assertEqual(french.subject, f"{self.company.name} : recouvrement de juin 2024")
         for text in ("DSO, méthode par épuisement (jours)", "69,8 %", "Les cinq plus gros débiteurs", "Customer B"):
             self.assertIn(text, french.body_html)
