@@ -44,6 +44,7 @@
         "report/account_dunning_letter_report.xml",
         "report/account_dunning_analysis_views.xml",
         "report/account_dunning_effectiveness_views.xml",
+        "report/account_dunning_debtor_views.xml",
         "views/account_dunning_reporting_menus.xml",
         "views/account_dunning_answer_views.xml",
         "views/account_dunning_answers_inherit_views.xml",

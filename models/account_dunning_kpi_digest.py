@@ -120,24 +120,17 @@ class AccountDunningKpi(models.Model):
     @api.model
     def _dunning_digest_debtors(self, company):
         """The customers who owe the most past the due date today, with their segment and last follow-up."""
-        analysis = self.env["account.dunning.analysis"]
-        segments = dict(analysis._fields["segment"]._description_selection(self.env))
-        groups = analysis._read_group(
-            [("company_id", "=", company.id), ("is_overdue", "=", True)],
-            ["partner_id", "segment"],
-            ["amount_residual:sum", "days_overdue:max", "dunning_last_date:max"],
-            order="amount_residual:sum desc",
-            limit=DIGEST_DEBTORS,
-        )
+        debtors = self.env["account.dunning.debtor"]._dunning_top(company, DIGEST_DEBTORS)
+        segments = dict(debtors._fields["segment"]._description_selection(self.env))
         return [
             {
-                "name": partner.display_name,
-                "segment": segments.get(segment, ""),
-                "amount": format_amount(self.env, amount, company.currency_id),
-                "days": days,
-                "last_followup": format_date(self.env, last_date) if last_date else "",
+                "name": debtor.partner_id.display_name,
+                "segment": segments.get(debtor.segment, ""),
+                "amount": format_amount(self.env, debtor.amount_overdue, company.currency_id),
+                "days": debtor.days_overdue_max,
+                "last_followup": format_date(self.env, debtor.last_followup_date) if debtor.last_followup_date else "",
             }
-            for partner, segment, amount, days, last_date in groups
+            for debtor in debtors
         ]
 
     @api.model

@@ -8,6 +8,7 @@ COLLECTION_WINDOWS = (7, 15, 30)
 
 class AccountDunningEffectiveness(models.Model):
     _name = "account.dunning.effectiveness"
+    _inherit = "account.dunning.report.mixin"
     _description = "Follow-up Effectiveness"
     _auto = False
     _order = "date desc, action_id desc, channel"
