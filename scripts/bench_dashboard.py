@@ -6,7 +6,7 @@ spreadsheet.dashboard.get_readonly_dashboard), and its data sources are replayed
 
 - each ODOO pivot: one ``read_group(lazy=False)`` per combination of a prefix of its row group-bys and a prefix of
   its column group-bys, with its measures (the web pivot model's calls);
-- the list: one ``web_search_read`` of as many records as its formulas read;
+- each list: one ``web_search_read`` of as many records as its formulas read;
 - the Odoo chart: one ``web_read_group(lazy=False)`` with its group-bys and measure (the web graph model's call).
 
 The bridge need not be installed: the JSON is read from the repository and its sources are models of
@@ -16,6 +16,7 @@ account_dunning. The spreadsheet sends these calls together; here they run one a
 import calendar
 import json
 import os
+import re
 from datetime import date
 
 DASHBOARD = os.path.join(
@@ -98,18 +99,32 @@ def pivot_calls(env, data, values):
     return calls
 
 
+def list_positions(data):
+    """The highest record position the formulas read of each list (ODOO.LIST(list, position, field))."""
+    positions = {}
+    for sheet in data["sheets"]:
+        for cell in sheet["cells"].values():
+            for key, position in re.findall(r"ODOO\.LIST\((\d+),(\d+),", cell.get("content", "")):
+                positions[key] = max(positions.get(key, 0), int(position))
+    return positions
+
+
 def list_and_chart_calls(env, data, values):
     calls = []
+    positions = list_positions(data)
     for key, spec in sorted(data["lists"].items()):
         model = env[spec["model"]]
         domain = spec["domain"] + filter_domain(data, spec["fieldMatching"], values)
         order = ", ".join(f"{o['name']} {'asc' if o['asc'] else 'desc'}" for o in spec["orderBy"])
-        specification = {column: {} for column in spec["columns"]}
+        specification = {
+            column: {"fields": {"display_name": {}}} if model._fields[column].type == "many2one" else {}
+            for column in spec["columns"]
+        }
         calls.append(
             (
                 f"list {key} {spec['model']} web_search_read",
-                lambda model=model, domain=domain, order=order, specification=specification: (
-                    model.web_search_read(domain, specification, order=order, limit=1)
+                lambda model=model, domain=domain, order=order, specification=specification, limit=positions[key]: (
+                    model.web_search_read(domain, specification, order=order, limit=limit)
                 ),
             )
         )

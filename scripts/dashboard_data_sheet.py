@@ -163,8 +163,7 @@ def aging_cells(sheet, sample):
             if sample:
                 content = SAMPLE_AGING[bucket][index]
             else:
-                where = f'"segment","{segment}","aging_bucket","{bucket}"'
-                content = f'=IFERROR(PIVOT.VALUE({OVERDUE_PIVOT},"amount_residual",{where})+0,0)'
+                content = f'=IFERROR(PIVOT.VALUE({OVERDUE_PIVOT},"amount_{bucket}","segment","{segment}")+0,0)'
             sheet.put(f"{'BCDEF'[index]}{row}", content, fmt="#,##0")
 
 

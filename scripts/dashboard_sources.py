@@ -15,15 +15,15 @@ COMPANY = "8a1f3c52-4e6d-4b7a-8c9e-0f1a2b3c4d50"
 RESPONSIBLE = "c3e7a9b1-2d4f-4a6c-8e0b-1c2d3e4f5a60"
 SEGMENT = "e9b2d4f6-1a3c-4e5b-9d7f-2b4c6d8e0f70"
 
-KPI_PIVOT, OVERDUE_PIVOT, DEBTOR_PIVOT, LEVEL_PIVOT, ANSWER_PIVOT = "1", "2", "3", "4", "5"
-MONTH_LIST = "1"
+KPI_PIVOT, OVERDUE_PIVOT, LEVEL_PIVOT, ANSWER_PIVOT = "1", "2", "3", "4"
+MONTH_LIST, DEBTOR_LIST = "1", "2"
+DEBTOR_COLUMNS = ("partner_id", "segment", "amount_overdue", "days_overdue_max", "last_followup_date", "item_count")
 AGING_CHART = "a7c4e2f0-6b8d-4a1c-9e3f-5d7b9c1e3a80"
-AGING_BUCKETS = ("1_30", "31_60", "61_90", "91_more")  # overdue only: the Not Due bucket is left out
+AGING_BUCKETS = ("1_30", "31_60", "61_90", "91_more")  # overdue only: the amount_* fields of the overdue customers
 
 SEGMENTS = ("new", "good", "occasional", "risky", "bad")
 CHANNELS = ("email", "sms", "letter", "phone", "none")
 ANSWER_KINDS = ("paid", "promise", "dispute", "online", "reply")
-OVERDUE = [["is_overdue", "=", True]]
 COMPANY_ROWS = [["partner_id", "=", False]]
 
 
@@ -112,28 +112,22 @@ def pivots():
 
 
 def analysis_pivots():
-    """What customers owe today (the follow-up analysis): by segment and aging, by customer."""
-    analysis = "account.dunning.analysis"
-    today = matching(responsible="responsible_id", segment="segment_id")
+    """What customers owe today past the due date (the overdue customers, made of the follow-up analysis), by risk
+    segment, with its aging buckets."""
     return {
         OVERDUE_PIVOT: pivot(
             OVERDUE_PIVOT,
-            "Overdue today by risk segment and aging",
-            analysis,
-            OVERDUE,
-            ["segment", "aging_bucket"],
-            [("amount_residual",), ("partner_id",)],
-            today,
-        ),
-        DEBTOR_PIVOT: pivot(
-            DEBTOR_PIVOT,
-            "Largest debtors today",
-            analysis,
-            OVERDUE,
-            ["partner_id", "segment"],
-            [("amount_residual",), ("days_overdue", "max"), ("dunning_last_date", "max"), ("__count",)],
-            today,
-            sort_by="amount_residual",
+            "Overdue today by risk segment",
+            "account.dunning.debtor",
+            [],
+            ["segment"],
+            [
+                ("amount_overdue",),
+                *((f"amount_{bucket}",) for bucket in AGING_BUCKETS),
+                ("amount_over_60",),
+                ("__count",),
+            ],
+            matching(responsible="responsible_id", segment="segment_id"),
         ),
     }
 
@@ -147,8 +141,14 @@ def followup_pivots():
             "Follow-ups sent by level and channel",
             "account.dunning.effectiveness",
             [],
-            ["level_id", "scenario_id"],
-            [("action_id",), ("collection_rate",), ("amount_reminded",), ("amount_collected_30",)],
+            ["level_id"],
+            [
+                ("action_id",),
+                ("collection_rate",),
+                ("amount_reminded",),
+                ("amount_collected_30",),
+                ("days_to_payment",),
+            ],
             sent,
             columns=["channel"],
             sort_by="action_id",
@@ -166,7 +166,7 @@ def followup_pivots():
 
 
 def lists():
-    """The latest month measured in the period (the month of the headline)."""
+    """The latest month measured in the period (the month of the headline); the customers who owe the most today."""
     return {
         MONTH_LIST: {
             "id": MONTH_LIST,
@@ -177,5 +177,15 @@ def lists():
             "columns": ["date"],
             "orderBy": [{"name": "date", "asc": False}],
             "fieldMatching": matching(date="date"),
-        }
+        },
+        DEBTOR_LIST: {
+            "id": DEBTOR_LIST,
+            "name": "Largest debtors today",
+            "model": "account.dunning.debtor",
+            "domain": [],
+            "context": {},
+            "columns": list(DEBTOR_COLUMNS),
+            "orderBy": [{"name": "amount_overdue", "asc": False}],
+            "fieldMatching": matching(responsible="responsible_id", segment="segment_id"),
+        },
     }

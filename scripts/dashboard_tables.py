@@ -12,12 +12,14 @@ from dashboard_sources import (
     ANSWER_KINDS,
     ANSWER_PIVOT,
     CHANNELS,
-    DEBTOR_PIVOT,
+    DEBTOR_LIST,
     LEVEL_PIVOT,
     OVERDUE_PIVOT,
     SEGMENTS,
 )
 
+#: the overdue customers' measures of the segment table: overdue, of which over 60 days, customers
+SEGMENT_TABLE_FIELDS = ("amount_overdue", "amount_over_60", "__count")
 #: new, good, occasional, risky, bad: from blue to red
 SEGMENT_COLORS = ("#4EA7F2", "#6CC17A", "#F0C04A", "#F0904A", "#DC6965")
 CHANNEL_LABELS = {"email": "Email", "sms": "SMS", "letter": "Letter", "phone": "Phone", "none": "No channel"}
@@ -50,13 +52,14 @@ SAMPLE_DEBTORS = (
     ("Cabinet Girard", "occasional", 6200, 31, 16, 7),
     ("Librairie Chevalier", "new", 5100, 12, 5, 2),
 )
+#: (level, follow-ups, rates by email, SMS, letter, phone, all channels, days to payment)
 SAMPLE_LEVELS = (
-    ("Reminder 1", "Good payers", 42, 0.71, None, None, None, 0.71),
-    ("Courtesy notice", "Risky customers", 31, 0.64, 0.69, None, None, 0.66),
-    ("Reminder 2", "Occasional late payers", 24, 0.52, None, 0.58, None, 0.55),
-    ("Firm reminder", "Risky customers", 17, 0.41, 0.44, 0.47, None, 0.44),
-    ("Phone call", "Good payers", 9, None, None, None, 0.62, 0.62),
-    ("Formal notice", "Bad payers", 6, 0.33, None, 0.38, None, 0.36),
+    ("Reminder 1", 42, 0.71, None, None, None, 0.71, 9.4),
+    ("Courtesy notice", 31, 0.64, 0.69, None, None, 0.66, 7.8),
+    ("Reminder 2", 24, 0.52, None, 0.58, None, 0.55, 13.2),
+    ("Firm reminder", 17, 0.41, 0.44, 0.47, None, 0.44, 16.5),
+    ("Phone call", 9, None, None, None, 0.62, 0.62, 11.0),
+    ("Formal notice", 6, 0.33, None, 0.38, None, 0.36, 21.7),
 )
 SAMPLE_CHANNELS = {
     "email": (118, 264300, 162800),
@@ -84,21 +87,11 @@ def overdue(sheet, sample):
         name = data.label(data.SEGMENT_LABELS[segment] if segment else "Total")
         if sample:
             cells = (name, *(SAMPLE_SEGMENTS[segment] if segment else (184300, 62400, 39)))
-        elif segment:
-            value = f'PIVOT.VALUE({OVERDUE_PIVOT},"amount_residual","segment","{segment}"'
+        else:
+            where = f',"segment","{segment}"' if segment else ""
             cells = (
                 name,
-                number(f"{value})"),
-                f'=IFERROR({value},"aging_bucket","61_90")+0,0)+IFERROR({value},"aging_bucket","91_more")+0,0)',
-                number(f'PIVOT.VALUE({OVERDUE_PIVOT},"partner_id","segment","{segment}")'),
-            )
-        else:  # the pivot has no group by aging bucket alone: the segments' old overdue add up
-            last = first + len(SEGMENTS) - 1
-            cells = (
-                name,
-                number(f'PIVOT.VALUE({OVERDUE_PIVOT},"amount_residual")'),
-                f"=SUM(G{first}:G{last})",
-                number(f'PIVOT.VALUE({OVERDUE_PIVOT},"partner_id")'),
+                *(number(f'PIVOT.VALUE({OVERDUE_PIVOT},"{field}"{where})') for field in SEGMENT_TABLE_FIELDS),
             )
         for offset, content in enumerate(cells):
             body(sheet, f"{'EFGH'[offset]}{row}", content, fmt=(None, AMOUNT, AMOUNT, DAYS)[offset], right=offset > 0)
@@ -129,23 +122,25 @@ def debtor_row(row, index, sample):
         name, segment, amount, days, followup, items = SAMPLE_DEBTORS[index]
         followup = f"=TODAY()-{followup}"
         return (name, data.label(data.SEGMENT_LABELS[segment]), amount, f"={amount}/184300", days, followup, items)
-    position = f'"#partner_id",{index + 1}'
-    value = f"PIVOT.VALUE({DEBTOR_PIVOT},"
-    total = f'PIVOT.VALUE({DEBTOR_PIVOT},"amount_residual")'
+
+    def column(field):
+        return f'=IFERROR(ODOO.LIST({DEBTOR_LIST},{index + 1},"{field}"),"")'
+
+    total = f'PIVOT.VALUE({OVERDUE_PIVOT},"amount_overdue")'
     return (
-        f'=IFERROR(PIVOT.HEADER({DEBTOR_PIVOT},{position}),"")',
-        f'=IFERROR(PIVOT.HEADER({DEBTOR_PIVOT},{position},"#segment",1),"")',
-        f'=IFERROR({value}"amount_residual",{position}),"")',
+        column("partner_id"),
+        column("segment"),
+        column("amount_overdue"),
         f'=IF(D{row}="","",IFERROR(D{row}/{total},""))',
-        f'=IFERROR({value}"days_overdue:max",{position}),"")',
-        f'=IFERROR(DATEVALUE({value}"dunning_last_date:max",{position})),"")',
-        f'=IFERROR({value}"__count",{position}),"")',
+        column("days_overdue_max"),
+        column("last_followup_date"),
+        column("item_count"),
     )
 
 
 def debtors(sheet, sample):
     """The ten customers who owe the most past its due date today."""
-    section(sheet, layout.R_DEBTORS, "Largest debtors today", "account_dunning_analysis_menu", "Overdue, largest first")
+    section(sheet, layout.R_DEBTORS, "Largest debtors today", "account_dunning_debtor_menu", "Overdue, largest first")
     titles = [
         "Customer",
         None,
@@ -171,9 +166,8 @@ def debtors(sheet, sample):
 
 def level_row(index, sample):
     if sample:
-        level, ladder, count, *rates = SAMPLE_LEVELS[index] if index < len(SAMPLE_LEVELS) else ("", "", "", *[""] * 5)
-        labels = (data.label(level) if level else "", data.label(ladder) if ladder else "")
-        return (*labels, count, *("" if rate is None else rate for rate in rates))
+        level, count, *rates, days = SAMPLE_LEVELS[index] if index < len(SAMPLE_LEVELS) else ("", "", *[""] * 6)
+        return (data.label(level) if level else "", count, *("" if rate is None else rate for rate in rates), days)
     position = f'"#level_id",{index + 1}'
     value = f"PIVOT.VALUE({LEVEL_PIVOT},"
 
@@ -184,10 +178,10 @@ def level_row(index, sample):
 
     return (
         f'=IFERROR(PIVOT.HEADER({LEVEL_PIVOT},{position}),"")',
-        f'=IFERROR(PIVOT.HEADER({LEVEL_PIVOT},{position},"#scenario_id",1),"")',
         f'=IFERROR({value}"action_id",{position}),"")',
         *(rate(f',"channel","{channel}"') for channel in CHANNELS[:4]),
         rate(""),
+        f'=IFERROR({value}"days_to_payment",{position}),"")',
     )
 
 
@@ -200,14 +194,14 @@ def levels(sheet, sample):
         "account_dunning_effectiveness_menu",
         "Sent in the period; collected in 30 days / reminded",
     )
-    titles = ["Follow-up level", "Ladder", "Follow-ups", "Email", "SMS", "Letter", "Phone", "All channels"]
-    header(sheet, layout.R_LEVELS_HEADER, titles, left=2)
+    titles = ["Follow-up level", "Follow-ups", "Email", "SMS", "Letter", "Phone", "All channels", "Days to pay"]
+    header(sheet, layout.R_LEVELS_HEADER, titles)
     for index in range(layout.LEVEL_ROWS):
         row = layout.R_LEVELS_HEADER + 1 + index
         sheet.size_row(row, 27)
         for offset, content in enumerate(level_row(index, sample)):
-            fmt = (None, None, DAYS, *[PERCENT] * 5)[offset]
-            body(sheet, f"{'ABCDEFGH'[offset]}{row}", content, fmt=fmt, right=offset > 1)
+            fmt = (None, DAYS, *[PERCENT] * 5, "0.0")[offset]
+            body(sheet, f"{'ABCDEFGH'[offset]}{row}", content, fmt=fmt, right=offset > 0)
 
 
 def channel_row(row, channel, sample):
