@@ -16,6 +16,9 @@ class AccountDunningReportMixin(models.AbstractModel):
 
     def search_fetch(self, domain, field_names, offset=0, limit=None, order=None):
         self._dunning_without_jit()
+        # reading the records checks their company (record rules): fetched with them, not by a second query of the view
+        if "company_id" in self._fields and "company_id" not in field_names:
+            field_names = [*field_names, "company_id"]
         return super().search_fetch(domain, field_names, offset, limit, order)
 
     @api.model
