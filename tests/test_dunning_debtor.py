@@ -96,3 +96,15 @@ class TestDunningDebtor(DunningRunCommon):
         )
         with self.assertRaises(AccessError):
             self.Debtor.with_user(employee).search([])
+
+    def test_read_fast(self):
+        """The open items have their partial index, and the reports are read without PostgreSQL's JIT compilation."""
+        self.env.cr.execute(
+            "SELECT 1 FROM pg_indexes WHERE tablename = 'account_move_line' AND indexname = %s",
+            ["account_move_line_dunning_open_item_index"],
+        )
+        self.assertTrue(self.env.cr.fetchone())
+        self.env.cr.execute("SET LOCAL jit = on")
+        self._rows(self.collector)
+        self.env.cr.execute("SHOW jit")
+        self.assertEqual(self.env.cr.fetchone()[0], "off")
