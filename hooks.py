@@ -8,5 +8,7 @@ def post_init_hook(env):
 
 
 def uninstall_hook(env):
-    """Drop the index the module added to the journal entries (Odoo only drops the indexes of its fields)."""
+    """Drop the indexes the module added to the journal entries and items (Odoo only drops the indexes of its
+    fields)."""
     env.cr.execute("DROP INDEX IF EXISTS account_move_dunning_customer_index")
+    env.cr.execute("DROP INDEX IF EXISTS account_move_line_dunning_open_item_index")

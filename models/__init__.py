@@ -36,6 +36,8 @@ from . import account_dunning_legal_rate
 from . import res_partner_bank
 from . import account_dunning_kpi
 from . import account_dunning_kpi_refresh
+from . import account_dunning_kpi_aging
+from . import account_dunning_kpi_digest
 from . import account_dunning_segment_rule
 from . import account_dunning_segment_change
 from . import account_dunning_job_failure
@@ -43,6 +45,7 @@ from . import account_dunning_access
 from . import account_dunning_access_page
 from . import account_dunning_access_answers
 from . import account_dunning_answer
+from . import account_dunning_answer_segment
 from . import account_dunning_dispute_reason
 from . import account_dunning_action_answers
 from . import account_move_answers

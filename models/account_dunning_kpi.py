@@ -23,6 +23,8 @@ BASE_FIELDS = (
     "paid_amount",
     "paid_days_late_sum",
     "paid_days_signed_sum",
+    "overdue_60_ar",
+    "formal_notice_count",
 )
 
 
@@ -79,6 +81,19 @@ class AccountDunningKpi(models.Model):
         currency_field="company_currency_id",
         readonly=True,
         help="Closing AR minus the not-yet-due AR (unapplied credits reduce it).",
+    )
+    overdue_60_ar = fields.Monetary(
+        string="Overdue More than 60 Days",
+        currency_field="company_currency_id",
+        readonly=True,
+        help="What remained open at the end of the month of the debit receivable items due more than 60 days "
+        "before it, as the aging of the follow-up analysis counts them (unapplied credits do not reduce it).",
+    )
+    formal_notice_count = fields.Integer(
+        string="Customers at Formal Notice",
+        readonly=True,
+        help="Customers with an invoice still unpaid at the end of the month that had received a formal notice "
+        "(a follow-up sent at a level whose letter is a formal notice) by then; 1 or 0 on a customer's row.",
     )
     collection_base = fields.Monetary(
         string="Overdue at Opening",
@@ -180,6 +195,13 @@ class AccountDunningKpi(models.Model):
         help="Collection effectiveness index: (opening AR + credit sales - closing AR) / (opening AR + credit sales "
         "- closing not-yet-due AR) x 100.",
     )
+    overdue_share = fields.Float(
+        string="Overdue Share (%)",
+        digits=(16, 2),
+        readonly=True,
+        aggregator="avg",
+        help="Overdue AR / closing AR x 100: the share of the receivables at the end of the month that was past due.",
+    )
     collection_rate = fields.Float(
         string="Collection Rate (%)",
         digits=(16, 2),
@@ -250,8 +272,11 @@ class AccountDunningKpi(models.Model):
         flows = base["opening_ar"] + base["revenue"]
         return {
             **base,
+            # summed per customer as a float, stored as an integer
+            "formal_notice_count": round(base["formal_notice_count"]),
             "period_days": period_days,
             "overdue_ar": base["closing_ar"] - base["current_ar"],
+            "overdue_share": ratio(base["closing_ar"] - base["current_ar"], base["closing_ar"], 100.0),
             "dso_simple": dso_simple,
             "dso_countback": dso_countback,
             "bpdso_simple": bpdso_simple,
@@ -272,13 +297,13 @@ class AccountDunningKpi(models.Model):
         return last - relativedelta(months=REFRESH_MONTHS - 1), last
 
     def action_refresh(self):
-        """Rebuild the last complete months of the selected companies, then reopen the dashboard."""
+        """Rebuild the last complete months of the selected companies, then reopen the KPIs."""
         if not self.env.user.has_group("account.group_account_manager"):
             raise AccessError(self.env._("Only accounting managers can refresh the collection KPIs."))
         date_from, date_to = self._dunning_default_range()
         for company in self.env.companies:
             self._dunning_refresh(company, date_from, date_to)
-        return self.action_open_dashboard()
+        return self.env["ir.actions.act_window"]._for_xml_id("account_dunning.account_dunning_kpi_action")
 
     @api.model
     def _cron_refresh(self):
@@ -295,7 +320,7 @@ class AccountDunningKpi(models.Model):
     @api.model
     def _dunning_refresh_slice(self, company, cursor, memo, months):
         """One slice of the KPI job: the next month after the cursor (the months done); the ledger of the months
-        left is read once per call, in the five queries of a whole refresh."""
+        left is read once per call, in the seven queries of a whole refresh."""
         left = months[cursor.position :]
         if not left:
             return cursor.position, 0, 0
@@ -305,14 +330,14 @@ class AccountDunningKpi(models.Model):
         kpi._dunning_refresh(company, left[0], left[0], memo["amounts"])
         return cursor.position + 1, 1, len(left) - 1
 
-    @api.model
-    def action_open_dashboard(self):
-        """Open the company rows of the latest three months measured for the current company."""
-        company = self.env.company
-        latest = self.search([("company_id", "=", company.id), ("partner_id", "=", False)], limit=1, order="date desc")
-        domain = [("company_id", "=", company.id), ("partner_id", "=", False)]
-        if latest:
-            domain.append(("date", ">=", latest.date - relativedelta(months=2)))
-        action = self.env["ir.actions.act_window"]._for_xml_id("account_dunning.account_dunning_kpi_action_dashboard")
-        action["domain"] = domain
+    def action_open_customers(self):
+        """The per-customer rows of this company row's month, largest overdue first."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("account_dunning.account_dunning_kpi_action_customers")
+        action["name"] = action["display_name"] = self.env._("Customers: %(month)s", month=self.display_name)
+        action["domain"] = [
+            ("company_id", "=", self.company_id.id),
+            ("date", "=", self.date),
+            ("partner_id", "!=", False),
+        ]
         return action

@@ -18,7 +18,7 @@ class AccountDunningKpi(models.Model):
     # Reading the ledger (a fixed number of set-based queries per company) and rebuilding the rows.
     @api.model
     def _dunning_fetch_amounts(self, company, months):
-        """Read the additive amounts per (month, partner) for the given month starts, in five set-based queries.
+        """Read the additive amounts per (month, partner) for the given month starts, in seven set-based queries.
 
         Returns ``(base, revenue)``: ``base[(month, partner_id)]`` is a dict of BASE_FIELDS
         (revenue excepted) and ``revenue[(month, partner_id)]`` the credit sales of every month
@@ -35,6 +35,8 @@ class AccountDunningKpi(models.Model):
         self._dunning_fetch_current_ar(cte, base)
         self._dunning_fetch_collections(cte, base)
         self._dunning_fetch_paid(cte, first, last_end, base)
+        self._dunning_fetch_overdue_long(cte, base)
+        self._dunning_fetch_formal_notices(cte, company, base)
         for (month, partner), amount in revenue.items():
             if month >= first:
                 base[month, partner]["revenue"] = amount

@@ -32,6 +32,12 @@ class ResCompany(models.Model):
         help="A follow-up that fails (e.g. a broken template) is retried by the daily run on the same record up to "
         "this number of attempts; then its responsible gets a task and the run waits for a fix.",
     )
+    dunning_weekly_digest = fields.Boolean(
+        string="Weekly Collections Email",
+        default=False,
+        help="Every Monday the accounting managers of the company receive the collections headline (DSO, CEI, "
+        "overdue and its change on the month before), the five largest debtors and a link to the dashboard.",
+    )
 
     @api.constrains("dunning_send_enabled", "dunning_responsible_id")
     def _check_dunning_responsible(self):

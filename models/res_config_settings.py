@@ -14,6 +14,7 @@ class ResConfigSettings(models.TransientModel):
     dunning_send_enabled = fields.Boolean(related="company_id.dunning_send_enabled", readonly=False)
     dunning_responsible_id = fields.Many2one(related="company_id.dunning_responsible_id", readonly=False)
     dunning_max_retries = fields.Integer(related="company_id.dunning_max_retries", readonly=False)
+    dunning_weekly_digest = fields.Boolean(related="company_id.dunning_weekly_digest", readonly=False)
     # Scheduled jobs in slices (system parameters: they follow the server's worker limits, not a company).
     dunning_job_time_budget = fields.Integer(
         string="Time per job run (seconds)",

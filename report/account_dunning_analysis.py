@@ -1,5 +1,7 @@
 from odoo import api, fields, models, tools
-from odoo.tools import SQL
+from odoo.tools import SQL, create_index
+
+from ..tools.segment_sql import dunning_segment_default_sql, dunning_segment_sql
 
 AGING_BUCKETS = [
     ("0_not_due", "Not Due"),
@@ -10,53 +12,26 @@ AGING_BUCKETS = [
 ]
 
 
-def dunning_segment_default_sql():
-    """SQL table (company_id, segment): the default risk segment of each company (``ir.default``).
-
-    The company's own default first, then the global one; joined once rather than looked up per row.
-    """
-    return SQL(
-        """
-        SELECT company.id AS company_id,
-               (SELECT def.json_value::jsonb #>> '{}'
-                  FROM ir_default def
-                  JOIN ir_model_fields def_field ON def_field.id = def.field_id
-                 WHERE def_field.model = 'res.partner'
-                   AND def_field.name = 'dunning_segment'
-                   AND def.user_id IS NULL
-                   AND def.condition IS NULL
-                   AND (def.company_id = company.id OR def.company_id IS NULL)
-              ORDER BY def.company_id NULLS LAST
-                 LIMIT 1) AS segment
-          FROM res_company company
-        """
-    )
-
-
-def dunning_segment_sql(partner_alias, company_column, default_alias):
-    """SQL of a customer's risk segment in a company, as the follow-up run reads it.
-
-    The company-dependent jsonb value of the company, else the field's default in that company (the
-    ``default_alias`` row of :func:`dunning_segment_default_sql`), else ``new`` (a customer without a segment
-    follows the new customers' scenario).
-    """
-    return SQL(
-        "COALESCE(%s.dunning_segment ->> %s::text, %s.segment, 'new')",
-        SQL.identifier(partner_alias),
-        company_column,
-        SQL.identifier(default_alias),
-    )
+#: partial index of the open items of invoices, read through the condition of open_receivable_items_where()
+OPEN_ITEMS_INDEX = "account_move_line_dunning_open_item_index"
+OPEN_ITEMS_PREDICATE = (
+    "display_type = 'payment_term' AND NOT reconciled AND amount_residual > 0 AND parent_state = 'posted'"
+)
 
 
 def open_receivable_items_where():
     """SQL condition on ``line`` (account.move.line), ``move`` and ``account``: the open receivable items of
-    posted customer invoices and sales receipts (the follow-up analysis and the cash-in forecast read them)."""
+    posted customer invoices and sales receipts (the follow-up analysis and the cash-in forecast read them).
+
+    An invoice's receivable items are its payment-term lines: saying so lets PostgreSQL read the few open ones
+    through OPEN_ITEMS_INDEX instead of every journal item."""
     return SQL(
         """
-        WHERE line.parent_state = 'posted'
-          AND account.account_type = 'asset_receivable'
+        WHERE line.display_type = 'payment_term'
           AND NOT line.reconciled
           AND line.amount_residual > 0
+          AND line.parent_state = 'posted'
+          AND account.account_type = 'asset_receivable'
           AND move.move_type IN ('out_invoice', 'out_receipt')
         """
     )
@@ -64,6 +39,7 @@ def open_receivable_items_where():
 
 class AccountDunningAnalysis(models.Model):
     _name = "account.dunning.analysis"
+    _inherit = "account.dunning.report.mixin"
     _description = "Follow-up Analysis"
     _auto = False
     _order = "date_maturity, id"
@@ -80,6 +56,12 @@ class AccountDunningAnalysis(models.Model):
         string="Risk Segment",
         readonly=True,
         help="The customer's current risk segment in the company (New when none is set).",
+    )
+    segment_id = fields.Many2one(
+        "account.dunning.segment",
+        string="Risk Segment (record)",
+        readonly=True,
+        help="The risk segment's record, for filters by segment (a dashboard's segment filter).",
     )
     level_id = fields.Many2one(
         "account.dunning.level",
@@ -146,10 +128,19 @@ class AccountDunningAnalysis(models.Model):
         ],
         "account.account": ["account_type"],
         "res.partner": ["commercial_partner_id", "dunning_segment", "dunning_responsible_id", "user_id"],
+        "account.dunning.segment": ["code"],
     }
 
     def init(self):
-        """The date-independent view: one row per open receivable item of a posted customer invoice."""
+        """The date-independent view: one row per open receivable item of a posted customer invoice; the index of
+        those items (a few thousand among millions of journal items)."""
+        create_index(
+            self.env.cr,
+            OPEN_ITEMS_INDEX,
+            "account_move_line",
+            ["company_id", "date_maturity"],
+            where=OPEN_ITEMS_PREDICATE,
+        )
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
             SQL(
@@ -195,6 +186,7 @@ class AccountDunningAnalysis(models.Model):
                    line.move_id,
                    commercial.id AS partner_id,
                    %(segment)s AS segment,
+                   segment_record.id AS segment_id,
                    move.dunning_level_id AS level_id,
                    move.invoice_user_id,
                    COALESCE(
@@ -223,8 +215,10 @@ class AccountDunningAnalysis(models.Model):
             JOIN res_partner partner ON partner.id = line.partner_id
             JOIN res_partner commercial ON commercial.id = partner.commercial_partner_id
             LEFT JOIN (%s) segment_default ON segment_default.company_id = line.company_id
+            LEFT JOIN account_dunning_segment segment_record ON segment_record.code = %s
             """,
             dunning_segment_default_sql(),
+            dunning_segment_sql("commercial", SQL("line.company_id"), "segment_default"),
         )
 
     @api.model

@@ -1,13 +1,14 @@
 from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
-from .account_dunning_analysis import dunning_segment_default_sql, dunning_segment_sql
+from ..tools.segment_sql import dunning_segment_default_sql, dunning_segment_sql
 
 COLLECTION_WINDOWS = (7, 15, 30)
 
 
 class AccountDunningEffectiveness(models.Model):
     _name = "account.dunning.effectiveness"
+    _inherit = "account.dunning.report.mixin"
     _description = "Follow-up Effectiveness"
     _auto = False
     _order = "date desc, action_id desc, channel"
@@ -38,6 +39,12 @@ class AccountDunningEffectiveness(models.Model):
         string="Risk Segment",
         readonly=True,
         help="The customer's current risk segment in the company (New when none is set).",
+    )
+    segment_id = fields.Many2one(
+        "account.dunning.segment",
+        string="Risk Segment (record)",
+        readonly=True,
+        help="The risk segment's record, for filters by segment (a dashboard's segment filter).",
     )
     followup_count = fields.Integer(
         string="Follow-ups",
@@ -106,6 +113,7 @@ class AccountDunningEffectiveness(models.Model):
         "account.move.line": ["move_id", "display_type", "reconciled"],
         "account.partial.reconcile": ["debit_move_id", "credit_move_id", "amount", "max_date", "exchange_move_id"],
         "res.partner": ["commercial_partner_id", "dunning_segment"],
+        "account.dunning.segment": ["code"],
     }
 
     def init(self):
@@ -140,19 +148,23 @@ class AccountDunningEffectiveness(models.Model):
             """
             WITH invoice_collection AS (%(invoice_collection)s),
                  action_collection AS (
+                    -- the follow-up's date and company are grouping columns here, and the view's own: a filter on
+                    -- them (a period, the company rules) reaches the follow-ups before their collections are summed
                     SELECT action_id,
+                           action_date,
+                           action_company_id,
                            SUM(reminded) AS amount_reminded,
                            SUM(collected_7) AS amount_collected_7,
                            SUM(collected_15) AS amount_collected_15,
                            SUM(collected_30) AS amount_collected_30,
                            CASE WHEN COUNT(*) = COUNT(paid_date) THEN MAX(paid_date) END AS paid_date
                       FROM invoice_collection
-                  GROUP BY action_id
+                  GROUP BY action_id, action_date, action_company_id
                  )
             SELECT action.id * 5 + channel.seq AS id,
                    action.id AS action_id,
-                   action.date,
-                   action.company_id,
+                   collection.action_date AS date,
+                   collection.action_company_id AS company_id,
                    company.currency_id AS company_currency_id,
                    action.partner_id,
                    action.level_id,
@@ -160,6 +172,7 @@ class AccountDunningEffectiveness(models.Model):
                    action.user_id,
                    channel.code AS channel,
                    %(segment)s AS segment,
+                   segment_record.id AS segment_id,
                    1 AS followup_count,
                    collection.amount_reminded,
                    collection.amount_collected_7,
@@ -170,7 +183,7 @@ class AccountDunningEffectiveness(models.Model):
                         ELSE 0
                    END AS collection_rate,
                    CASE WHEN collection.paid_date IS NOT NULL  -- GREATEST() would turn NULL into 0
-                        THEN GREATEST(collection.paid_date - action.date, 0)
+                        THEN GREATEST(collection.paid_date - collection.action_date, 0)
                    END AS days_to_payment,
                    collection.paid_date IS NOT NULL AS is_paid
               FROM account_dunning_action action
@@ -179,6 +192,7 @@ class AccountDunningEffectiveness(models.Model):
               JOIN res_partner partner ON partner.id = action.partner_id
               JOIN res_partner commercial ON commercial.id = partner.commercial_partner_id
          LEFT JOIN (%(segment_defaults)s) segment_default ON segment_default.company_id = action.company_id
+         LEFT JOIN account_dunning_segment segment_record ON segment_record.code = %(segment)s
         CROSS JOIN LATERAL (
                     VALUES (0, 'email', action.channel_email),
                            (1, 'sms', action.channel_sms),
@@ -225,6 +239,8 @@ class AccountDunningEffectiveness(models.Model):
         return SQL(
             """
             SELECT line.action_id,
+                   action.date AS action_date,
+                   action.company_id AS action_company_id,
                    COALESCE(line.amount_residual_company, 0) AS reminded,
                    %(capped)s,
                    paid.paid_date

@@ -8,6 +8,7 @@ Usage:
   python3 scripts/bench.py simulation [--repeat R] -- ODOO_OPTIONS... # time the policy simulation of a year
   python3 scripts/bench.py load-history --csv FILE -- ODOO_OPTIONS... # load a real payment history (CSV)
   python3 scripts/bench.py history [--split DATE] -- ODOO_OPTIONS... # replay it: defaults, fixed ladder, simple rules
+  python3 scripts/bench.py reports -- ODOO_OPTIONS...               # data for scripts/bench_reports.py (committed)
 
 `generate` makes N x (2,000 customers, 40,000 paid invoices, 8,000 open invoices), with the payment habits of
 scripts/bench_habits.py. It creates one real
@@ -208,11 +209,41 @@ def measure_simulation(env, args):
     print("simulation: difference in %: " + ", ".join(f"{k} {v}" for k, v in result["difference_pct"].items()))
 
 
+def measure_reports(env, args):
+    """Give the reports their data, once, committed: the follow-ups of the 15th of last month sent for real (mails
+    queued, not sent), then the KPIs of the last twelve complete months, timed. scripts/bench_reports.py reads them:
+    the Collections dashboard opens on last month, where those follow-ups are."""
+    prepare_run(env)
+    company = env.company
+    run_date = date.today().replace(day=1) - timedelta(days=1)
+    run_date = run_date.replace(day=15)
+    if not env["account.dunning.action"].search_count([("company_id", "=", company.id), ("date", "=", run_date)]):
+        company.write({"dunning_responsible_id": env.ref("base.user_admin").id, "dunning_send_enabled": True})
+        started = time.perf_counter()
+        result = env["account.dunning.run"].run_followups(company, run_date)
+        env.cr.commit()
+        print(
+            f"reports: follow-ups of {run_date} sent: {len(result['followups'])} customers in "
+            f"{time.perf_counter() - started:.1f}s",
+            flush=True,
+        )
+    kpi = env["account.dunning.kpi"]
+    queries_before, started = odoo.sql_db.sql_counter, time.perf_counter()
+    rows = kpi._dunning_refresh(company, *kpi._dunning_default_range())
+    env.cr.commit()
+    print(
+        f"reports: KPIs of the last twelve months refreshed: {len(rows)} rows in {time.perf_counter() - started:.1f}s, "
+        f"{odoo.sql_db.sql_counter - queries_before} SQL queries",
+        flush=True,
+    )
+
+
 MEASURES = {
     "behaviour": measure_behaviour,
     "run": measure_run,
     "simulation": measure_simulation,
     "history": measure_history,
+    "reports": measure_reports,
 }
 
 

@@ -1,6 +1,6 @@
-"""Time the grouped reads that the follow-up reports' default pivot and graph views make.
+"""Time the grouped reads of the follow-up reports' default pivot and graph views, and the Collections dashboard's.
 
-Usage: python3 scripts/bench_reports.py DB [--repeat N] [--login LOGIN] [-- ODOO_OPTIONS...]
+Usage: python3 scripts/bench_reports.py DB [--repeat N] [--login LOGIN] [--dashboard-only] [-- ODOO_OPTIONS...]
 
 For each report action (follow-up analysis and effectiveness, KPIs over time, cash-in forecast) it takes the
 action's default filters (``search_default_*`` of its context, evaluated as the web client does), then replays
@@ -12,7 +12,8 @@ the calls of the default views as the web client makes them on opening:
 
 Each call runs --repeat times (default 5) after one warm-up run, as LOGIN (default ``admin``, so with its record
 rules), with the ORM cache cleared before each run; it prints the best and the median time in milliseconds and
-the number of SQL queries, then the rows of each report model. Nothing is written to the database.
+the number of SQL queries, then the rows of each report model. Then the data calls of the Collections dashboard as it
+opens (scripts/bench_dashboard.py), timed the same way, and their sum. Nothing is written to the database.
 
 Example (demo database of scripts/demo.sh, private cluster in .demo/pg):
   python3 scripts/bench_reports.py account_dunning_demo -- --db_host=$PWD/.demo/pg --db_user=$(id -un) \\
@@ -25,6 +26,7 @@ import statistics
 import sys
 import time
 
+from bench_dashboard import dashboard_calls
 from lxml import etree
 
 import odoo
@@ -127,10 +129,12 @@ def measure(env, call, repeat):
     return min(times), statistics.median(times), queries
 
 
-def bench(env, repeat):
+def bench(env, repeat, dashboard_only=False):
     print(f"database {env.cr.dbname}, user {env.user.login}, companies {', '.join(env.companies.mapped('name'))}")
+    env.cr.execute("SHOW jit")
+    print(f"PostgreSQL jit: {env.cr.fetchone()[0]}")
     total = 0.0
-    for xmlid in REPORT_ACTIONS:
+    for xmlid in [] if dashboard_only else REPORT_ACTIONS:
         action = env.ref(xmlid).sudo()
         model = env[action.res_model].with_context(lang=env.user.lang)
         domain, context = default_domain(env, action, model)
@@ -143,7 +147,22 @@ def bench(env, repeat):
             best, median, queries = measure(env, call, repeat)
             total += median
             print(f"  {label[:72]:<72} {best:>9.1f} {median:>10.1f} {queries:>8}")
-    print(f"\nsum of the medians: {total:.1f} ms")
+    if not dashboard_only:
+        print(f"\nsum of the medians: {total:.1f} ms")
+    bench_dashboard(env, repeat)
+
+
+def bench_dashboard(env, repeat):
+    """The Collections dashboard's data, as it opens (scripts/bench_dashboard.py)."""
+    calls, values = dashboard_calls(env(context=dict(env.context, lang=env.user.lang)))
+    print(f"\nCollections dashboard: {len(calls)} calls, filters {values}")
+    print(f"  {'call':<72} {'best ms':>9} {'median ms':>10} {'queries':>8}")
+    total = 0.0
+    for label, call in calls:
+        best, median, queries = measure(env, call, repeat)
+        total += median
+        print(f"  {label[:72]:<72} {best:>9.1f} {median:>10.1f} {queries:>8}")
+    print(f"\nCollections dashboard, sum of the medians: {total:.1f} ms")
 
 
 def main(argv):
@@ -156,6 +175,7 @@ def main(argv):
     parser.add_argument("db", help="existing database with account_dunning installed")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per call (default 5)")
     parser.add_argument("--login", default="admin", help="user whose rights and companies apply (default admin)")
+    parser.add_argument("--dashboard-only", action="store_true", help="time the Collections dashboard only")
     args = parser.parse_args(argv)
     config.parse_config(["-d", args.db, "--log-level=warn", *odoo_args])
     registry = odoo.modules.registry.Registry(args.db)
@@ -166,7 +186,7 @@ def main(argv):
             raise SystemExit(f"no user with login {args.login!r} in {args.db}")
         user_env = api.Environment(cr, user.id, {"lang": user.lang, "tz": user.tz})
         user_env = user_env(context=dict(user_env.context, allowed_company_ids=user.company_ids.ids))
-        bench(user_env, max(args.repeat, 1))
+        bench(user_env, max(args.repeat, 1), args.dashboard_only)
         cr.rollback()
 
 

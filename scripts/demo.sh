@@ -26,7 +26,9 @@ ensure_requirements
 link_module "$(persistent_addons_dir)"
 PG_PRIVATE=0
 pg_ensure "$STATE/pg"
-ODOO_ARGS=(-d "$DB" --addons-path="$ODOO_ADDONS,$MODULE_ADDONS" "${DB_ARGS[@]}" --max-cron-threads=0)
+# bridges: the Collections dashboard (account_dunning_spreadsheet_dashboard) installs itself with Odoo's Dashboards
+# app, which Odoo's accounting dashboards (spreadsheet_dashboard_account) bring with Invoicing
+ODOO_ARGS=(-d "$DB" --addons-path="$ODOO_ADDONS,$MODULE_ADDONS,$REPO_DIR/bridges" "${DB_ARGS[@]}" --max-cron-threads=0)
 
 log "rebuilding database $DB"
 pg_drop_db "$DB"

@@ -23,6 +23,21 @@ from screenshots_cdp import Browser, PageError
 
 MODULE = "account_dunning"
 NO_SAMPLE = "!document.querySelector('.o_view_sample_data, .o_view_nocontent')"
+# The dashboard's spreadsheet has loaded all its Odoo data and evaluated its cells (a promise the page awaits).
+DASHBOARD_LOADED_JS = """(async () => {
+    const { waitForDataLoaded } = odoo.loader.modules.get("@spreadsheet/helpers/model");
+    const find = (node) => node.component?.constructor.name === "SpreadsheetDashboardAction"
+        ? node.component
+        : Object.values(node.children || {}).map(find).find(Boolean);
+    await waitForDataLoaded(find(odoo.__WOWL_DEBUG__.root.__owl__).state.activeDashboard.model);
+    await new Promise((resolve) => setTimeout(resolve, 500));  // the figures redrawn with the data
+})()"""
+# Console errors and uncaught exceptions of the page, kept for the check after the dashboard has loaded.
+CONSOLE_ERRORS_JS = """window.consoleErrors = [];
+const consoleError = console.error;
+console.error = (...args) => { window.consoleErrors.push(args.map(String).join(" ")); consoleError(...args); };
+window.addEventListener("error", (event) => window.consoleErrors.push(String(event.message)));
+window.addEventListener("unhandledrejection", (event) => window.consoleErrors.push(String(event.reason)));"""
 # Chart.js has drawn the graph and finished its animation.
 CHART_DRAWN = (
     "window.Chart && Object.values(Chart.instances).length"
@@ -170,9 +185,9 @@ class Screens:
         )
         self.save("analysis_pivot.png")
         self.open(
-            "account_dunning_kpi_action_open_dashboard",
-            f"document.querySelector('.o_kanban_record:not(.o_kanban_ghost)') && {NO_SAMPLE}",
-            "the KPI dashboard",
+            "account_dunning_kpi_action",
+            f"document.querySelector('.o_list_view .o_data_row') && {NO_SAMPLE}",
+            "the Follow-up KPIs",
         )
         self.save("kpi_dashboard.png")
         self.open(
@@ -181,6 +196,45 @@ class Screens:
             "the cash-in forecast graph",
         )
         self.save("cash_forecast.png")
+
+    def dashboard(self, dashboard_id):
+        """The Collections dashboard of the Dashboards app, its data loaded, taller than the other screens."""
+        browser = self.browser
+        browser.send(
+            "Emulation.setDeviceMetricsOverride", width=browser.width, height=1500, deviceScaleFactor=1, mobile=False
+        )
+        browser.send("Page.addScriptToEvaluateOnNewDocument", source=CONSOLE_ERRORS_JS)
+        browser.navigate(f"{self.base}/odoo/dashboards?dashboard_id={dashboard_id}")
+        browser.wait_for(
+            "document.querySelector('.o_renderer:not(.o-sample-dashboard) .o-figure canvas')",
+            "the Collections dashboard",
+        )
+        browser.evaluate(DASHBOARD_LOADED_JS)
+        browser.wait_for(CHART_DRAWN, "the dashboard's charts")
+        errors = browser.evaluate("window.consoleErrors")
+        if errors:
+            raise PageError(f"the Collections dashboard logged errors in the console: {errors}")
+        self.save("collections_dashboard.png")
+        browser.send(
+            "Emulation.setDeviceMetricsOverride",
+            width=browser.width,
+            height=browser.height,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
+
+
+def find_dashboard(session):
+    """The Collections dashboard (bridge account_dunning_spreadsheet_dashboard, installed with the Dashboards app)."""
+    found = session.call(
+        "ir.model.data",
+        "search_read",
+        [("module", "=", "account_dunning_spreadsheet_dashboard"), ("name", "=", "spreadsheet_dashboard_collections")],
+        fields=["res_id"],
+    )
+    if not found:
+        raise SystemExit("the Collections dashboard is not installed in the demo: run scripts/demo.sh again")
+    return found[0]["res_id"]
 
 
 def find_letter(session, partner_id, folder):
@@ -216,6 +270,7 @@ def take_screenshots(args, session, partner_id):
             screens.run_preview()
             screens.to_validate()
             screens.reports()
+            screens.dashboard(find_dashboard(session))
         except PageError:
             if args.debug_dir:
                 browser.screenshot(os.path.join(args.debug_dir, "screenshot_failure.png"))

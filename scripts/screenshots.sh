@@ -39,7 +39,7 @@ PG_WAS_RUNNING=0
 as_pg_owner "$(pg_bin pg_ctl)" -D "$STATE/pg/data" status >/dev/null 2>&1 && PG_WAS_RUNNING=1
 PG_PRIVATE=0
 pg_ensure "$STATE/pg"
-ODOO_DB_ARGS=(--addons-path="$ODOO_ADDONS,$MODULE_ADDONS" "${DB_ARGS[@]}")
+ODOO_DB_ARGS=(--addons-path="$ODOO_ADDONS,$MODULE_ADDONS,$REPO_DIR/bridges" "${DB_ARGS[@]}")
 SERVER_PID=
 
 cleanup() {

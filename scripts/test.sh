@@ -134,6 +134,7 @@ run_lint() {
     (cd "$MODULE_ADDONS" && "$PYTHON" -m pylint --rcfile="$REPO_DIR/.pylintrc" "$MODULE") || rc=1
     (cd "$REPO_DIR/bridges" && "$PYTHON" -m pylint --rcfile="$REPO_DIR/.pylintrc" account_dunning_queue_job) || rc=1
     (cd "$REPO_DIR/bridges" && "$PYTHON" -m pylint --rcfile="$REPO_DIR/.pylintrc" account_dunning_sale) || rc=1
+    (cd "$REPO_DIR/bridges" && "$PYTHON" -m pylint --rcfile="$REPO_DIR/.pylintrc" account_dunning_spreadsheet_dashboard) || rc=1
     log "lint: $([ "$rc" = 0 ] && echo passed || echo FAILED)"
     return "$rc"
 }
@@ -160,7 +161,7 @@ run_apps() {
     local db=${DB}_apps
     log "optional apps: installing Snailmail, Sales, Purchase, Expenses, Point of Sale, the demo payment provider and queue_job"
     run_child "$PYTHON" -m odoo "${ODOO_ARGS[@]}" -d "$db" \
-        -i snailmail,sale,purchase,hr_expense,point_of_sale,payment_demo,queue_job --stop-after-init \
+        -i snailmail,sale,purchase,hr_expense,point_of_sale,payment_demo,queue_job,spreadsheet_dashboard --stop-after-init \
         >"$WORK/apps_install.log" 2>&1 || return 1
     log "optional apps: tests ($APPS_TAGS)"
     run_child "$PYTHON" -m odoo "${ODOO_ARGS[@]}" -d "$db" --test-enable --test-tags "$APPS_TAGS" \
@@ -204,7 +205,7 @@ DB="${MODULE}_test_$$"
 pg_drop_db "$DB"
 ODOO_ARGS=(--addons-path="$ODOO_ADDONS,$MODULE_ADDONS,$REPO_DIR/bridges" "${DB_ARGS[@]}"
            --without-demo=all --max-cron-threads=0 --log-level=info)
-APPS_TAGS="dunning_apps/$MODULE,dunning_pay/$MODULE,/$MODULE:TestDunningLetters.test_sending_by_post_uses_snailmail_only_when_installed,/account_dunning_queue_job,/account_dunning_sale"
+APPS_TAGS="dunning_apps/$MODULE,dunning_pay/$MODULE,/$MODULE:TestDunningLetters.test_sending_by_post_uses_snailmail_only_when_installed,/account_dunning_queue_job,/account_dunning_sale,/account_dunning_spreadsheet_dashboard"
 FAILED=0
 # The linters use one core for about 25 s: they run alongside the install, their output shown at the end.
 [ "$LINT" = 1 ] && job lint run_lint
@@ -212,7 +213,7 @@ FAILED=0
 RUNS=(--run "$WORK/test.log" "$MODULE" "$TAGS")
 INSTALL_LOGS=()
 if [ "$FULL" = 1 ]; then
-    RUNS+=(--run "$WORK/apps_test.log" "$MODULE,account_dunning_queue_job,account_dunning_sale" "$APPS_TAGS")
+    RUNS+=(--run "$WORK/apps_test.log" "$MODULE,account_dunning_queue_job,account_dunning_sale,account_dunning_spreadsheet_dashboard" "$APPS_TAGS")
     INSTALL_LOGS=("$WORK/install.log" "$WORK/apps_install.log")
     if timed install install_module; then
         createdb_from "$DB" "${DB}_apps" || die "could not copy $DB"

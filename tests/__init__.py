@@ -7,6 +7,10 @@ from . import test_dunning_late_penalty
 from . import test_dunning_payment_instructions
 from . import test_dunning_penalty_invoice
 from . import test_dunning_kpi
+from . import test_dunning_kpi_headline
+from . import test_dunning_kpi_digest
+from . import test_dunning_segment_filters
+from . import test_dunning_debtor
 from . import test_dunning_cash_forecast
 from . import test_dunning_concurrency
 from . import test_payment_behaviour

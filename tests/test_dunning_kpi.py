@@ -304,7 +304,7 @@ class TestDunningKpi(DunningLedgerCommon):
         self.assertIn(june_1, visible)
 
     @freeze_time("2024-07-03")
-    def test_button_and_dashboard(self):
+    def test_button_and_menu(self):
         manager = new_test_user(
             self.env,
             login="kpi_manager",
@@ -325,11 +325,11 @@ class TestDunningKpi(DunningLedgerCommon):
         )
         self.assertEqual(min(company_rows.mapped("date")), date(2023, 7, 1))
         self.assertEqual(max(company_rows.mapped("date")), date(2024, 6, 1), "only complete months are measured")
-        self.assertIn(("date", ">=", date(2024, 4, 1)), action["domain"])
-        # billing users read the dashboard
-        self.assertEqual(self.Kpi.with_user(billing).action_open_dashboard()["domain"], action["domain"])
-        # the menu runs a server action: billing users and auditors may run it without write access
-        menu_action = self.env.ref("account_dunning.account_dunning_kpi_action_open_dashboard")
+        # the button reopens the menu's action: the company rows by month, as a list first
+        menu_action = self.env.ref("account_dunning.account_dunning_kpi_menu").action
+        self.assertEqual(action["id"], menu_action.id)
+        self.assertEqual(action["view_mode"].split(",")[0], "list")
+        self.assertIn("search_default_company_level", action["context"])
         auditor = new_test_user(
             self.env,
             login="kpi_auditor",
@@ -337,11 +337,23 @@ class TestDunningKpi(DunningLedgerCommon):
             company_id=self.company_data["company"].id,
         )
         for user in (billing, auditor):
-            self.assertEqual(menu_action.with_user(user).run()["domain"], action["domain"])
-        rows = self.Kpi.with_user(billing).search(action["domain"])
-        self.assertEqual(rows.mapped("date"), [date(2024, 6, 1), date(2024, 5, 1), date(2024, 4, 1)])
-        self.assertEqual(rows[0].dso_simple, 31.0)
-        self.assertEqual(rows[0].with_context(lang="en_US").display_name, "June 2024")
+            rows = self.Kpi.with_user(user).search([("partner_id", "=", False)])
+            self.assertEqual(rows[:3].mapped("date"), [date(2024, 6, 1), date(2024, 5, 1), date(2024, 4, 1)])
+            self.assertEqual(rows[0].dso_simple, 31.0)
+            self.assertEqual(rows[0].with_context(lang="en_US").display_name, "June 2024")
+            # one click from a month to its customers' rows
+            customers = rows[0].action_open_customers()
+            self.assertEqual(
+                self.Kpi.with_user(user).search(customers["domain"]),
+                self.Kpi.search(
+                    [
+                        ("company_id", "=", self.company_data["company"].id),
+                        ("date", "=", "2024-06-01"),
+                        ("partner_id", "!=", False),
+                    ]
+                ),
+            )
+            self.assertTrue(self.Kpi.with_user(user).search(customers["domain"]))
 
     @freeze_time("2024-07-03")
     def test_cron_refreshes_every_company(self):

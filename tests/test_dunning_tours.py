@@ -130,7 +130,7 @@ class TestDunningTours(DunningRunCommon, HttpCase):
         result = self._run(self.today, preview=True)
         self.assertFalse([entry for entry in result["followups"] if entry["moves"] & (disputed | promised)])
 
-    def test_billing_user_opens_the_analysis_pivot_and_the_kpi_dashboard(self):
+    def test_billing_user_opens_the_analysis_pivot_and_the_kpis(self):
         # an invoice of the last day of last month, still open: in the analysis today and in the closing
         # receivables of last month, the latest month measured
         self._invoice(self.customer, 1500, self.today.replace(day=1) - timedelta(days=1))

@@ -1,3 +1,3 @@
 """Plain Python of account_dunning: no models here; models/ and wizards/ import from it, never the other way."""
 
-from . import amounts, desk, limitation, replay_state, security, settings, slice_clock, snapshot
+from . import amounts, desk, limitation, replay_state, security, segment_sql, settings, slice_clock, snapshot

@@ -3,7 +3,8 @@
 import { registry } from "@web/core/registry";
 import { openInvoicingApp, openMenu, waitForBreadcrumb } from "./dunning_tour_utils";
 
-// A billing user reads what customers owe (pivot) and the collection KPIs (dashboard cards).
+// A billing user reads what customers owe (pivot) and the collection KPIs (the company's months, then a month's
+// customers).
 registry.category("web_tour.tours").add("account_dunning_reporting_tour", {
     url: "/odoo",
     steps: () => [
@@ -35,12 +36,18 @@ registry.category("web_tour.tours").add("account_dunning_reporting_tour", {
         ),
         waitForBreadcrumb("Follow-up KPIs"),
         {
-            content: "The dashboard shows a card per month measured (real data, not the sample)",
-            trigger: ".o_kanban_view:not(:has(.o_view_sample_data)) .o_kanban_record:contains(Best possible DSO):contains(Collection rate)",
+            content: "The KPIs open on the company's months in a list, last month first (real data, not the sample)",
+            trigger: ".o_list_view:not(:has(.o_view_sample_data)) .o_data_row:nth-child(1) .o_data_cell[name=closing_ar]:contains(1,500.00)",
         },
         {
-            content: "Last month's card shows the open invoice in the closing receivables",
-            trigger: ".o_kanban_view .o_kanban_record:contains(Closing AR):contains(1,500.00)",
+            content: "The month's customers are one click away",
+            trigger: ".o_list_view .o_data_row:nth-child(1) button[name=action_open_customers]",
+            run: "click",
+        },
+        waitForBreadcrumb("Customers:"),
+        {
+            content: "Each customer's figures of that month, with the open invoice in its closing receivables",
+            trigger: ".o_list_view .o_data_row:has(.o_data_cell[name=partner_id]:contains(Dupont)) .o_data_cell[name=closing_ar]:contains(1,500.00)",
         },
     ],
 });

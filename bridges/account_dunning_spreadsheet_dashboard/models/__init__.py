@@ -1,0 +1,2 @@
+from . import spreadsheet_dashboard
+from . import account_dunning_kpi

@@ -1,0 +1,2 @@
+from . import test_collections_dashboard
+from . import test_collections_dashboard_tour
