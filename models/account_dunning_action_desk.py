@@ -203,10 +203,8 @@ class AccountDunningAction(models.Model):
 
         return next_working_day(day, works_on)
 
-    def action_mark_letter_sent(self):
+    def _dunning_log_letters_posted(self):
         """Letters posted are tasks of the collectors done."""
-        posted = self.filtered(lambda action: action.letter_state in ("to_print", "printed"))
-        result = super().action_mark_letter_sent()
         self.env["account.dunning.task.log"]._dunning_log_many(
             [
                 (
@@ -216,7 +214,6 @@ class AccountDunningAction(models.Model):
                     self.env._("Letter posted: %(name)s", name=action.name),
                     action,
                 )
-                for action in posted
+                for action in self
             ]
         )
-        return result

@@ -114,11 +114,10 @@ class AccountDunningAction(models.Model):
                     "registered_number": numbers.get(action.id) if action.notice_delivery == "registered" else False,
                 }
             )
+            # formatted before the call: the extraction of terms reads the call's arguments
+            number = f" ({action.registered_number})" if action.registered_number else ""
             action._message_log(
-                body=self.env._(
-                    "Letter posted on %(date)s%(number)s.",
-                    date=format_date(self.env, day),
-                    number=f" ({action.registered_number})" if action.registered_number else "",
-                )
+                body=self.env._("Letter posted on %(date)s%(number)s.", date=format_date(self.env, day), number=number)
             )
+        self._dunning_log_letters_posted()
         return True

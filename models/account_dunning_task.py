@@ -198,8 +198,8 @@ class AccountDunningTask(models.Model):
         return self.action_id.action_dunning_log_call()
 
     def action_mark_done(self):
-        """Mark the tasks done that end by a click: an answer handled, a broken promise dealt with, a letter posted,
-        a job failure resolved."""
+        """Mark the tasks done that end by a click: an answer handled, a broken promise dealt with, a job failure
+        resolved; letters open their posting form (the day they were posted, registration numbers)."""
         check_billing(self.env)
         done = {"answer", "promise", "letter", "failure"}
         if any(task.kind not in done for task in self):
@@ -214,10 +214,8 @@ class AccountDunningTask(models.Model):
         answers.action_mark_handled()
         for moves in promises:
             moves._dunning_promise_handled()
-        if letters:
-            letters.action_mark_letter_sent()
         failures.action_resolve()
-        return True
+        return letters.action_mark_letter_sent() if letters else True
 
     def action_send_followup(self):
         """Validate and send the follow-ups of these tasks."""

@@ -2,6 +2,7 @@ import logging
 
 from odoo import fields, models
 
+from ..tools.rules import promise_broken
 from ..tools.security import READERS, check_billing
 
 _logger = logging.getLogger(__name__)
@@ -28,12 +29,24 @@ class AccountMove(models.Model):
         self.ensure_one()
         today = fields.Date.context_today(self)
         if self.dunning_promise_date:
-            broken = self.dunning_promise_date < today and not self._dunning_promise_is_kept()
+            broken = self._dunning_promise_broken_on(today)
             handled = (
                 self.dunning_promise_broken_date == self.dunning_promise_date and self.dunning_promise_broken_handled
             )
             return broken and not handled
         return bool(self.dunning_promise_broken_date) and not self.dunning_promise_broken_handled
+
+    def _dunning_promise_broken_on(self, date):
+        """Whether the promise of this invoice is broken on the date (the run's rule, tools/rules.py)."""
+        self.ensure_one()
+        return promise_broken(
+            self.dunning_promise_date,
+            date,
+            self.dunning_promise_amount,
+            self.dunning_promise_residual,
+            self.amount_residual,
+            self.currency_id.decimal_places,
+        )
 
     def _dunning_record_broken_promises(self, date):
         """Keep the date of the promises these invoices broke by the date (the follow-up they triggered is about to
@@ -41,8 +54,7 @@ class AccountMove(models.Model):
         broken = self.filtered(
             lambda move: move.dunning_promise_date
             and not move.dunning_promise_ended_date
-            and move.dunning_promise_date < date
-            and not move._dunning_promise_is_kept()
+            and move._dunning_promise_broken_on(date)
             and move.dunning_promise_broken_date != move.dunning_promise_date
         )
         for promise_date, moves in broken.grouped("dunning_promise_date").items():

@@ -6,6 +6,7 @@ from odoo.tests import Form, new_test_user, tagged
 
 from ..tools.desk import task_score
 from .common import DunningRunCommon
+from .test_dunning_letters import VALID_IBAN
 
 
 @freeze_time("2025-03-03")
@@ -99,8 +100,16 @@ class TestDunningDeskTasks(DunningRunCommon):
         self._run("2025-03-03")
         validate = self._tasks(waiting, "validate")
         self.assertEqual(validate.user_id, self.collector, "no responsible nor salesperson: the company default")
-        # done in one click: the answer handled, the letter posted, the follow-up sent
-        (answer | self._tasks(self.customer, "letter")).with_user(self.other_collector).action_mark_done()
+        # done in one click: the answer handled, the follow-up sent; the letter, printed by the nightly job, through
+        # its posting form (posted the day it was printed)
+        bank = self.env["res.bank"].create({"name": "Crédit Agricole", "bic": "AGRIFRPP"})
+        self.env["res.partner.bank"].create(
+            {"acc_number": VALID_IBAN, "partner_id": self.company.partner_id.id, "bank_id": bank.id}
+        )
+        self.env["account.dunning.action"]._cron_render_letters()
+        posting = (answer | self._tasks(self.customer, "letter")).with_user(self.other_collector).action_mark_done()
+        self.assertEqual(posting["res_model"], "account.dunning.letter.post")
+        self.env[posting["res_model"]].with_user(self.other_collector).browse(posting["res_id"]).action_confirm()
         validate.with_user(self.collector).action_send_followup()
         self.assertFalse(self._tasks(self.customer, "answer") | self._tasks(self.customer, "letter"))
         self.assertFalse(self._tasks(waiting, "validate"))
@@ -113,8 +122,8 @@ class TestDunningDeskTasks(DunningRunCommon):
         invoice._dunning_set_promise(self.d("2025-03-10"))
         self.assertFalse(self._tasks(self.customer, "promise"), "a running promise is no task")
         with freeze_time("2025-03-11"):
-            self._run("2025-03-11")  # broken: the run escalates at once and clears the promise
-            self.assertFalse(invoice.dunning_promise_date)
+            self._run("2025-03-11")  # broken: the run escalates at once and ends the promise
+            self.assertEqual(invoice.dunning_promise_ended_date, self.d("2025-03-11"))
             self.assertEqual(invoice.dunning_promise_broken_date, self.d("2025-03-10"))
             task = self._tasks(self.customer, "promise")
             self.assertEqual((task.date, task.move_count, task.broken_promise_count), (self.d("2025-03-11"), 1, 1))

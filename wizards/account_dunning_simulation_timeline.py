@@ -186,9 +186,9 @@ class AccountDunningSimulationTimeline(models.TransientModel):
         replay read them: one line per invoice and day."""
         paid = defaultdict(float)
         for row in data["invoices"]:
-            for day, amount in zip(row["days"] or (), row["amounts"] or (), strict=True):
+            for day, amount in zip(row.days or (), row.amounts or (), strict=True):
                 if first_day <= day <= self.simulation_id.date_to:
-                    paid[(day, row["move_id"])] += float(amount)
+                    paid[(day, row.move_id)] += float(amount)
         paid_dates = {invoice.item.id: invoice.paid_date for invoice in invoices}
         currency = self.company_id.currency_id
         vals = []
