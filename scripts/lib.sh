@@ -196,27 +196,40 @@ pg_cpu_seconds() {
         | awk -v ticks="$ticks" '{ sub(/^.*\) /, ""); total += $12 + $13 + $14 + $15 } END { printf "%d", total / ticks }'
 }
 
-# Drops database $1 if it exists.
+# Drops database $1 if it exists, and its filestore.
 pg_drop_db() {
     "$PYTHON" - "$1" <<'EOF'
+import os
+import shutil
 import sys
 import psycopg2
+from odoo.tools import config
 conn = psycopg2.connect(dbname="postgres")
 conn.autocommit = True
-conn.cursor().execute('DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % sys.argv[1].replace('"', ''))
+name = sys.argv[1].replace('"', '')
+conn.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+shutil.rmtree(os.path.join(config["data_dir"], "filestore", name), ignore_errors=True)
 EOF
 }
 
-# Creates database $2 as a copy of database $1 (which nobody may be connected to).
+# Creates database $2 as a copy of database $1 (which nobody may be connected to), with its filestore.
 createdb_from() {
     "$PYTHON" - "$1" "$2" <<'PYEOF'
+import os
+import shutil
 import sys
 import psycopg2
+from odoo.tools import config
 conn = psycopg2.connect(dbname="postgres")
 conn.autocommit = True
 source, target = (name.replace('"', '') for name in sys.argv[1:3])
 conn.cursor().execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
 conn.cursor().execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+# the attachments stored as files (a dashboard's JSON, letters...) go with the copy, as Odoo's own duplicate does
+filestore = os.path.join(config["data_dir"], "filestore")
+if os.path.isdir(os.path.join(filestore, source)):
+    shutil.rmtree(os.path.join(filestore, target), ignore_errors=True)
+    shutil.copytree(os.path.join(filestore, source), os.path.join(filestore, target))
 PYEOF
 }
 
