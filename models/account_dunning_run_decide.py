@@ -1,7 +1,6 @@
 from odoo import api, models
-from odoo.tools import float_compare
 
-from ..tools.rules import is_paused
+from ..tools.rules import compare_amounts, is_paused
 from ..tools.snapshot import DunningLadder, DunningLevel
 
 
@@ -158,9 +157,9 @@ class AccountDunningRun(models.AbstractModel):
     def _get_amount_reason(self, customer, amount):
         """Too little due for a follow-up, or unreconciled payments and credit notes that cover it, or False."""
         minimum, rounding = customer.limits
-        if float_compare(amount, minimum, precision_rounding=rounding) < 0:
+        if compare_amounts(amount, minimum, rounding) < 0:
             return "below_minimum"
-        if float_compare(customer.credit, amount, precision_rounding=rounding) >= 0:
+        if compare_amounts(customer.credit, amount, rounding) >= 0:
             return "to_reconcile"
         return False
 
@@ -210,6 +209,8 @@ class AccountDunningRun(models.AbstractModel):
     def _are_calls_exhausted(self, company, unanswered_calls):
         """Whether the calls of a customer's last follow-up went unanswered as many times as the company allows
         (0: calls never escalate by themselves)."""
+        if not unanswered_calls:
+            return False
         attempts = company.dunning_call_max_attempts
         return bool(attempts) and unanswered_calls >= attempts
 

@@ -16,6 +16,14 @@ def is_settled(residual, residual_currency, company_digits, currency_digits):
     return round(residual_currency, currency_digits) == 0 or round(residual, company_digits) == 0
 
 
+def compare_amounts(amount, other, rounding):
+    """-1, 0 or 1 as an amount is below, equal to or above another to the currency's rounding: Odoo's float_compare
+    for amounts already at the currency's precision (sums of them), at a fraction of its cost (the simulation
+    compares them for every customer and day)."""
+    steps = round((amount - other) / rounding)
+    return (steps > 0) - (steps < 0)
+
+
 def promise_broken(promise_date, date, promised_amount, due_at_promise, residual_now, digits):
     """A promise is broken once its date has passed without the promised amount (or, without amount, everything
     due when it was made) paid since."""
