@@ -71,7 +71,6 @@ from . import account_dunning_task
 from . import account_dunning_task_query
 from . import account_dunning_action_desk
 from . import account_dunning_answer_desk
-from . import account_dunning_access_desk
 from . import account_dunning_job_failure_desk
 from . import account_move_no_followup
 from . import account_move_desk

@@ -59,6 +59,8 @@ class AccountDunningAccess(models.Model):
             status.append(("promised", _("Payment promised for %(date)s", date=promised)))
         if move.dunning_pause_until and move.dunning_pause_until >= today:
             status.append(("announced", _("Payment announced")))
+        if move.dunning_no_followup:  # taken out of the chase (the internal reason is not shown)
+            status.append(("no_followup", _("Under review: no reminder")))
         return status
 
     def _dunning_page_lines(self, moves):

@@ -185,6 +185,7 @@ class AccountDunningAnswer(models.Model):
                         answers=", ".join(answers.mapped("display_name")),
                     )
                 )
+        self._dunning_log_answers_handled()
 
     def action_resolve_dispute(self):
         """Resolve the disputes of these answers: their invoices are followed up again; the answers are handled."""

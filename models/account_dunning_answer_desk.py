@@ -5,8 +5,8 @@ class AccountDunningAnswer(models.Model):
     _inherit = "account.dunning.answer"  # pylint: disable=consider-merging-classes-inherited
 
     # The collections desk (issue 20): an answer handled is a task of the collector done.
-    def _dunning_set_handled(self):
-        result = super()._dunning_set_handled()
+    def _dunning_log_answers_handled(self):
+        """Answers handled are tasks of the collectors done."""
         kinds = dict(self._fields["kind"]._description_selection(self.env))
         self.env["account.dunning.task.log"]._dunning_log_many(
             [
@@ -20,4 +20,3 @@ class AccountDunningAnswer(models.Model):
                 for answer in self
             ]
         )
-        return result

@@ -85,6 +85,8 @@ class AccountDunningJobFailure(models.Model):
     def action_resolve(self):
         """The cause is fixed: close the failure and its activities."""
         check_billing(self.env)
+        opened = self.filtered(lambda failure: failure.state == "open")
         self.activity_ids.action_done()
         self.write({"state": "resolved"})
+        opened._dunning_log_resolved()
         return True

@@ -5,9 +5,8 @@ class AccountDunningJobFailure(models.Model):
     _inherit = "account.dunning.job.failure"  # pylint: disable=consider-merging-classes-inherited
 
     # The collections desk (issue 20): a job failure resolved is a task of the collector done.
-    def action_resolve(self):
-        failures = self.filtered(lambda failure: failure.state == "open")
-        result = super().action_resolve()
+    def _dunning_log_resolved(self):
+        """Job failures resolved are tasks of the collectors done (self: those open until now)."""
         self.env["account.dunning.task.log"]._dunning_log_many(
             [
                 (
@@ -17,7 +16,6 @@ class AccountDunningJobFailure(models.Model):
                     self.env._("Job failure resolved: %(job)s", job=failure._get_job_label()),
                     failure,
                 )
-                for failure in failures
+                for failure in self
             ]
         )
-        return result

@@ -146,6 +146,7 @@ class AccountMove(models.Model):
         disputed._message_log_batch(
             bodies=dict.fromkeys(disputed.ids, self.env._("Dispute resolved: follow-ups resume."))
         )
+        disputed._dunning_log_disputes_resolved()
         return True
 
     def action_view_dunning_actions(self):
@@ -192,6 +193,7 @@ class AccountMove(models.Model):
                 }
             )
             move._message_log(body=self.env._("Promise to pay by %(date)s.", date=fields.Date.to_string(date)))
+        self._dunning_close_broken_promise_tasks()
 
     # Payment behaviour: both depend on today or on the customer's current statistics, so never stored.
     dunning_days_overdue = fields.Integer(

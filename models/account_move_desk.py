@@ -79,16 +79,12 @@ class AccountMove(models.Model):
             self.env["account.dunning.task.log"]._dunning_log("promise", partner, company, summary, moves[:1])
         return True
 
-    def _dunning_set_promise(self, date, amount=0.0):
+    def _dunning_close_broken_promise_tasks(self):
         """A new promise replaces a broken one: the old one is no longer a task."""
-        result = super()._dunning_set_promise(date, amount)
         self.filtered("dunning_promise_broken_date").write({"dunning_promise_broken_handled": True})
-        return result
 
-    def action_dunning_resolve_dispute(self):
-        """A dispute resolved is a task of the collector done."""
-        disputed = self.filtered("dunning_dispute")
-        result = super().action_dunning_resolve_dispute()
+    def _dunning_log_disputes_resolved(self):
+        """A dispute resolved is a task of the collector done (self: the invoices whose dispute was resolved)."""
         self.env["account.dunning.task.log"]._dunning_log_many(
             [
                 (
@@ -98,12 +94,11 @@ class AccountMove(models.Model):
                     self.env._("Dispute resolved: %(invoices)s", invoices=", ".join(moves.mapped("name"))),
                     moves[:1],
                 )
-                for (company, partner), moves in disputed.grouped(
+                for (company, partner), moves in self.grouped(
                     lambda move: (move.company_id, move.commercial_partner_id)
                 ).items()
             ]
         )
-        return result
 
     def _dunning_lift_paid_holds(self):
         """Customer invoices becoming paid lift their customer's credit hold once nothing is overdue any more in the

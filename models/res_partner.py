@@ -9,6 +9,7 @@ from odoo.tools import email_normalize
 
 from ..tools.security import READERS, check_billing
 from .res_partner_answers import DUNNING_ANSWER_PARTNER_FIELDS
+from .res_partner_desk import DUNNING_DESK_PARTNER_FIELDS
 from .res_partner_payment_stats import DUNNING_STAT_COLUMNS
 from .res_partner_segment import DUNNING_SEGMENT_FIELDS
 
@@ -62,6 +63,7 @@ class ResPartner(models.Model):
             "dunning_debtor_type",
             "dunning_public_body",
             *DUNNING_ANSWER_PARTNER_FIELDS,
+            *DUNNING_DESK_PARTNER_FIELDS,
         ]
 
     def _dunning_debtor_type(self):

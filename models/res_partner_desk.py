@@ -6,6 +6,9 @@ from odoo.tools import SQL
 
 from ..tools.security import READERS, check_billing
 
+# the wrong number belongs to the commercial entity, like the accounting email (res.partner._commercial_fields)
+DUNNING_DESK_PARTNER_FIELDS = ("dunning_wrong_phone",)
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
@@ -30,11 +33,6 @@ class ResPartner(models.Model):
         string="Invoices Not Followed Up (count)", compute="_compute_dunning_no_followup_moves", groups=READERS
     )
     dunning_call_ids = fields.One2many("account.dunning.call", "partner_id", string="Calls", groups=READERS)
-
-    @api.model
-    def _commercial_fields(self):
-        """The wrong number belongs to the commercial entity, like the accounting email."""
-        return [*super()._commercial_fields(), "dunning_wrong_phone"]
 
     @api.depends_context("company")
     def _compute_dunning_no_followup_moves(self):
