@@ -14,29 +14,8 @@ class AccountDunningKpi(models.Model):
     def _dunning_fetch_overdue_long(self, cte, base):
         """Overdue more than 60 days at each month end: debit items due more than 60 days before it, still open that
         day (gross, like the aging of the follow-up analysis)."""
-        cr = self.env.cr
-        cr.execute(
-            SQL(
-                """%s
-                SELECT mo.month_start, r.partner_id, SUM(r.balance - COALESCE(settled.amount, 0))
-                  FROM months mo
-                  JOIN recv r ON r.balance > 0
-                             AND r.date <= mo.month_end
-                             AND r.date_maturity < mo.month_end - %s
-                             AND (r.full_date IS NULL OR r.full_date > mo.month_end)
-             LEFT JOIN LATERAL (
-                        SELECT SUM(pr.amount) AS amount
-                          FROM account_partial_reconcile pr
-                         WHERE pr.debit_move_id = r.id AND pr.max_date <= mo.month_end
-                       ) settled ON TRUE
-                 GROUP BY 1, 2
-                """,
-                cte,
-                OVERDUE_LONG_DAYS,
-            )
-        )
-        for month, partner, amount in cr.fetchall():
-            base[month, partner]["overdue_60_ar"] = amount
+        due = SQL("r.date_maturity < mo.month_end - %s", OVERDUE_LONG_DAYS)
+        self._dunning_fetch_open_debits(cte, base, "overdue_60_ar", due)
 
     @api.model
     def _dunning_fetch_formal_notices(self, cte, company, base):

@@ -142,6 +142,12 @@ class AccountDunningKpi(models.Model):
     @api.model
     def _dunning_fetch_current_ar(self, cte, base):
         """Not-yet-due AR at each month end: debit items due later, still open that day."""
+        self._dunning_fetch_open_debits(cte, base, "current_ar", SQL("r.date_maturity > mo.month_end"))
+
+    @api.model
+    def _dunning_fetch_open_debits(self, cte, base, key, due):
+        """The debit items still open at each month end whose due date meets `due` (an SQL condition on
+        r.date_maturity and mo.month_end), per month and customer, into base[month, partner][key]: one query."""
         cr = self.env.cr
         cr.execute(
             SQL(
@@ -150,7 +156,7 @@ class AccountDunningKpi(models.Model):
                   FROM months mo
                   JOIN recv r ON r.balance > 0
                              AND r.date <= mo.month_end
-                             AND r.date_maturity > mo.month_end
+                             AND %s
                              AND (r.full_date IS NULL OR r.full_date > mo.month_end)
              LEFT JOIN LATERAL (
                         SELECT SUM(pr.amount) AS amount
@@ -160,10 +166,11 @@ class AccountDunningKpi(models.Model):
                  GROUP BY 1, 2
                 """,
                 cte,
+                due,
             )
         )
         for month, partner, amount in cr.fetchall():
-            base[month, partner]["current_ar"] = amount
+            base[month, partner][key] = amount
 
     @api.model
     def _dunning_fetch_collections(self, cte, base):
