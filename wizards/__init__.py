@@ -1,4 +1,5 @@
 from . import account_dunning_run_wizard
+from . import account_move_dunning_wizard_mixin
 from . import account_move_dunning_wizard
 from . import account_dunning_segment_override
 from . import base_partner_merge

@@ -1,25 +1,18 @@
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 
 class AccountMoveDunningWizard(models.TransientModel):
     _name = "account.move.dunning.wizard"
+    _inherit = "account.move.dunning.wizard.mixin"
     _description = "Invoice Dispute or Promise to Pay"
 
     mode = fields.Selection([("dispute", "Dispute"), ("promise", "Promise to pay")], required=True, default="dispute")
-    move_ids = fields.Many2many("account.move", string="Invoices", required=True)
     dispute_reason = fields.Text(string="Reason")
     promise_date = fields.Date(string="Promised Payment Date")
     promise_amount = fields.Float(
         string="Promised Amount", help="Leave empty when the customer promised to pay the whole amount due."
     )
-
-    @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        if self.env.context.get("active_model") == "account.move" and "move_ids" in fields_list:
-            values["move_ids"] = [fields.Command.set(self.env.context.get("active_ids", []))]
-        return values
 
     def action_confirm(self):
         """Record the dispute or the promise on the invoices."""

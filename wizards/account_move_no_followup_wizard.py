@@ -1,19 +1,12 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 
 class AccountMoveNoFollowupWizard(models.TransientModel):
     _name = "account.move.dunning.no.followup.wizard"
+    _inherit = "account.move.dunning.wizard.mixin"
     _description = "Take Invoices out of the Follow-ups"
 
-    move_ids = fields.Many2many("account.move", string="Invoices", required=True)
     reason = fields.Char(required=True, help="Why these invoices are not chased, e.g. a credit note under negotiation.")
-
-    @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        if self.env.context.get("active_model") == "account.move" and "move_ids" in fields_list:
-            values["move_ids"] = [fields.Command.set(self.env.context.get("active_ids", []))]
-        return values
 
     def action_confirm(self):
         """Flag the invoices "no follow-up" with the reason."""
